@@ -1,0 +1,11 @@
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm ci && npm prune --omit=dev
+COPY bin ./bin
+COPY migrations ./migrations
+COPY schema.graphql ./
+ENV NODE_ENV=production DATA_DIR=/var/lib/headline-search
+EXPOSE 4000
+CMD ["node", "bin/headlines.js", "start"]

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { migrateToLatest, migrationStatus } from '../../db/migrations.ts';
+import { runCommand, withDatabase } from '../run-command.ts';
+
+export function registerMigrateCommand(program: Command): void {
+  program
+    .command('migrate')
+    .description('apply pending database migrations (or list them with --status)')
+    .option('--status', 'list applied and pending migrations without changing anything')
+    .action((options: { status?: boolean }) =>
+      runCommand((ctx) =>
+        withDatabase(ctx, async ({ db, mode, connectionString }) => {
+          ctx.out(`database: ${mode} (${redactUrl(connectionString)})`);
+          if (options.status) {
+            for (const m of await migrationStatus(db)) {
+              ctx.out(`${m.appliedAt ? 'applied' : 'pending'}  ${m.name}${m.appliedAt ? `  ${m.appliedAt.toISOString()}` : ''}`);
+            }
+            return;
+          }
+          const applied = await migrateToLatest(db);
+          if (applied.length === 0) ctx.out('no pending migrations; schema is up to date');
+          for (const name of applied) ctx.out(`applied  ${name}`);
+        }),
+      ),
+    );
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}

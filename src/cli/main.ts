@@ -1,0 +1,13 @@
+import { Command } from 'commander';
+import { registerMigrateCommand } from './commands/migrate-command.ts';
+import { registerStartCommand } from './commands/start-command.ts';
+
+const program = new Command()
+  .name('headlines')
+  .description('Semantic search over news headlines (Universal Sentence Encoder + PostgreSQL/pgvector).')
+  .showHelpAfterError();
+
+registerMigrateCommand(program);
+registerStartCommand(program);
+
+await program.parseAsync(process.argv);

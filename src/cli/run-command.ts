@@ -1,0 +1,41 @@
+import { loadConfig } from '../config/load-config.ts';
+import type { Config } from '../config/parse-config.ts';
+import { openDatabase, type Database } from '../db/open-database.ts';
+import { isAppError } from '../errors/app-error.ts';
+import { createLogger, type Logger } from '../logger.ts';
+
+export interface CommandContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly out: (line: string) => void;
+}
+
+/**
+ * Wraps a command body: config once, a clear one-paragraph message and a non-zero exit
+ * code on known failures, the stack only for the unexpected.
+ */
+export async function runCommand(body: (ctx: CommandContext) => Promise<number | void>): Promise<void> {
+  let logger: Logger = createLogger('info');
+  try {
+    const config = loadConfig();
+    logger = createLogger(config.logLevel);
+    const code = await body({ config, logger, out: (line) => process.stdout.write(`${line}\n`) });
+    process.exitCode = code ?? 0;
+  } catch (error) {
+    if (isAppError(error)) {
+      process.stderr.write(`headlines: ${error.message}\n`);
+    } else {
+      process.stderr.write(`headlines: unexpected error\n${error instanceof Error ? error.stack : String(error)}\n`);
+    }
+    process.exitCode = 1;
+  }
+}
+
+export async function withDatabase<T>(ctx: CommandContext, body: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase(ctx.config, ctx.logger);
+  try {
+    return await body(database);
+  } finally {
+    await database.close();
+  }
+}

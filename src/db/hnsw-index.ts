@@ -1,0 +1,43 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+
+/** The one ANN index: HNSW, cosine, over the reduced embedding cast to its fixed dimension. */
+export const HNSW_INDEX_NAME = 'headlines_embedding_reduced_hnsw';
+
+export interface HnswParams {
+  readonly m: number;
+  readonly efConstruction: number;
+}
+
+/** pgvector's own defaults. */
+export const DEFAULT_HNSW_PARAMS: HnswParams = Object.freeze({ m: 16, efConstruction: 64 });
+
+/**
+ * The indexed expression. `embedding_reduced` has no declared dimension (it depends on the
+ * projection), so queries must use this exact expression for the planner to use the index.
+ */
+export function reducedVectorExpression(dimensions: number): RawBuilder<unknown> {
+  return sql.raw(`(embedding_reduced::halfvec(${checkedDimensions(dimensions)}))`);
+}
+
+export function createHnswIndexStatement(dimensions: number, params: HnswParams = DEFAULT_HNSW_PARAMS, concurrently = false): RawBuilder<unknown> {
+  const m = Math.trunc(params.m);
+  const ef = Math.trunc(params.efConstruction);
+  if (m < 2 || m > 100 || ef < 4 || ef > 1000 || ef < 2 * m) {
+    throw new RangeError(`HNSW parameters out of range: m=${params.m} (2..100), ef_construction=${params.efConstruction} (4..1000, >= 2m)`);
+  }
+  return sql.raw(
+    `create index ${concurrently ? 'concurrently ' : ''}if not exists ${HNSW_INDEX_NAME} on headlines ` +
+      `using hnsw ((embedding_reduced::halfvec(${checkedDimensions(dimensions)})) halfvec_cosine_ops) ` +
+      `with (m = ${m}, ef_construction = ${ef})`,
+  );
+}
+
+export async function hnswIndexExists(db: Kysely<any>): Promise<boolean> {
+  const { rows } = await sql<{ exists: boolean }>`select to_regclass(${HNSW_INDEX_NAME}) is not null as exists`.execute(db);
+  return rows[0]?.exists === true;
+}
+
+function checkedDimensions(dimensions: number): number {
+  if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 4000) throw new RangeError(`bad vector dimension ${dimensions}`);
+  return dimensions;
+}

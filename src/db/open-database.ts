@@ -1,0 +1,55 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config/parse-config.ts';
+import type { Logger } from '../logger.ts';
+import { checkVectorExtension } from './check-vector-extension.ts';
+import { startEmbeddedPostgres } from './embedded/start-embedded-postgres.ts';
+import type { DB } from './schema.ts';
+
+export type DatabaseMode = 'server' | 'embedded';
+
+export interface Database {
+  readonly mode: DatabaseMode;
+  readonly db: Kysely<DB>;
+  readonly pool: pg.Pool;
+  /** Where psql can reach the same data. */
+  readonly connectionString: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  readonly poolSize?: number;
+}
+
+// int8 ids stay strings (they exceed 2^53 in principle); dates stay 'YYYY-MM-DD' text
+// so no time zone ever shifts a publication date.
+const types = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.DATE ? (v: string) => v : pg.types.getTypeParser(oid, format),
+};
+
+/**
+ * One entry point for both modes: a real server from DATABASE_URL, or the embedded
+ * PGlite served on loopback. Either way the caller gets the same pg.Pool + Kysely.
+ */
+export async function openDatabase(config: Config, logger: Logger, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const embedded = config.databaseUrl === undefined
+    ? await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedDbPort, logger })
+    : undefined;
+  const connectionString = embedded?.connectionString ?? config.databaseUrl!;
+  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 8, types });
+  // An idle client losing its server (restart, network) must not crash the process.
+  pool.on('error', (error) => logger.warn(`database connection lost: ${error.message}`));
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const close = async () => {
+    await db.destroy();
+    await embedded?.close();
+  };
+  try {
+    await checkVectorExtension(db);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { mode: embedded ? 'embedded' : 'server', db, pool, connectionString, close };
+}

@@ -1,0 +1,37 @@
+import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
+
+/** pgvector values travel as text literals like '[1,2,3]'; see src/db/vector-literal.ts. */
+export type VectorLiteral = string;
+
+export interface HeadlinesTable {
+  id: GeneratedAlways<string>;
+  published_on: ColumnType<string, string, string>;
+  text: string;
+  text_hash: GeneratedAlways<Buffer>;
+  embedding: VectorLiteral;
+  embedding_reduced: VectorLiteral;
+  created_at: Generated<Date>;
+}
+
+export interface ProjectionTable {
+  id: Generated<number>;
+  model_id: string;
+  kind: 'pca' | 'gaussian' | 'none';
+  input_dimensions: number;
+  dimensions: number;
+  params: ColumnType<Record<string, unknown>, string, string>;
+  mean: VectorLiteral | null;
+  version: number;
+  created_at: Generated<Date>;
+}
+
+export interface ProjectionBasisTable {
+  component: number;
+  direction: VectorLiteral;
+}
+
+export interface DB {
+  headlines: HeadlinesTable;
+  projection: ProjectionTable;
+  projection_basis: ProjectionBasisTable;
+}

@@ -1,0 +1,31 @@
+/**
+ * The project's one family of typed errors. Codes are stable: clients and scripts
+ * match on them, and the GraphQL layer maps them to `extensions.code` in one place.
+ */
+export const ErrorCode = Object.freeze({
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  CONFIG_INVALID: 'CONFIG_INVALID',
+  DATABASE_IN_USE: 'DATABASE_IN_USE',
+  EXTENSION_UNAVAILABLE: 'EXTENSION_UNAVAILABLE',
+  MIGRATION_FAILED: 'MIGRATION_FAILED',
+  PROJECTION_MISMATCH: 'PROJECTION_MISMATCH',
+  INTERNAL: 'INTERNAL',
+} as const);
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AppError';
+    this.code = code;
+  }
+}
+
+export function isAppError(error: unknown, code?: ErrorCode): error is AppError {
+  return error instanceof AppError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { runCli } from './support/run-cli.ts';
+import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+
+test('headlines --help lists the commands', async () => {
+  const { code, stdout } = await runCli(['--help'], {});
+  assert.equal(code, 0);
+  assert.match(stdout, /^\s+migrate\b/m);
+  assert.match(stdout, /^\s+start\b/m);
+});
+
+test('a bad configuration exits non-zero naming every bad variable', async () => {
+  const { code, stderr } = await runCli(['migrate'], { PORT: 'x', LOG_LEVEL: 'chatty' });
+  assert.equal(code, 1);
+  assert.match(stderr, /PORT/);
+  assert.match(stderr, /LOG_LEVEL/);
+});
+
+describe('headlines migrate', () => {
+  test('embedded: creates DATA_DIR/pglite, applies all, then none', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-cli-'));
+    try {
+      const env = { DATA_DIR: dir, EMBEDDED_DB_PORT: '0' };
+      const first = await runCli(['migrate'], env);
+      assert.equal(first.code, 0, first.stderr);
+      assert.ok(fs.existsSync(path.join(dir, 'pglite')));
+      assert.match(first.stdout, /database: embedded/);
+      assert.equal((first.stdout.match(/^applied {2}\d{4}_/gm) ?? []).length, fs.readdirSync('migrations').length);
+      const second = await runCli(['migrate'], env);
+      assert.equal(second.code, 0, second.stderr);
+      assert.match(second.stdout, /no pending migrations/);
+      const status = await runCli(['migrate', '--status'], env);
+      assert.doesNotMatch(status.stdout, /pending {2}\d/);
+      assert.match(status.stdout, /applied {2}0001_vector_extension/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('server: the same against DATABASE_URL', { skip: TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set' }, async () => {
+    const made = await makeServerDatabase();
+    try {
+      const first = await runCli(['migrate'], { DATABASE_URL: made.url });
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stdout, /database: server/);
+      assert.match(first.stdout, /applied {2}0002_headlines/);
+      const second = await runCli(['migrate'], { DATABASE_URL: made.url });
+      assert.match(second.stdout, /no pending migrations/);
+    } finally {
+      await made.cleanup();
+    }
+  });
+
+  test('an unreachable server fails with a clear message', async () => {
+    const { code, stderr } = await runCli(['migrate'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nothing' });
+    assert.equal(code, 1);
+    assert.match(stderr, /ECONNREFUSED|connect/i);
+  });
+});
