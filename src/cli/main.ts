@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerEmbedCommand } from './commands/embed-command.ts';
+import { registerEvalCommand } from './commands/eval-command.ts';
 import { registerMigrateCommand } from './commands/migrate-command.ts';
 import { registerStartCommand } from './commands/start-command.ts';
 
@@ -9,5 +11,7 @@ const program = new Command()
 
 registerMigrateCommand(program);
 registerStartCommand(program);
+registerEvalCommand(program);
+registerEmbedCommand(program);
 
 await program.parseAsync(process.argv);

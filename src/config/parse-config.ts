@@ -1,4 +1,6 @@
 import path from 'node:path';
+import os from 'node:os';
+import { BACKENDS, type BackendRequest } from '../embedding/choose-backend.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -11,6 +13,12 @@ export interface Config {
   readonly port: number;
   readonly embeddedDbPort: number;
   readonly logLevel: LogLevel;
+  /** tfjs backend for the Universal Sentence Encoder; auto prefers native TensorFlow, then wasm. */
+  readonly embedBackend: BackendRequest;
+  /** Worker threads for bulk embedding (each holds its own model). */
+  readonly embedWorkers: number;
+  /** Sentences per model call in bulk embedding. */
+  readonly embedBatchSize: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -37,6 +45,17 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     return n;
   };
 
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) {
+      problems.push(`${name}=${JSON.stringify(raw)}: expected an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  };
+
   const databaseUrl = value('DATABASE_URL');
   if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
     problems.push(`DATABASE_URL: expected postgres://user@host:port/database (or postgresql://), got ${JSON.stringify(redact(databaseUrl))}`);
@@ -47,12 +66,20 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     problems.push(`LOG_LEVEL=${JSON.stringify(logLevelRaw)}: expected one of ${LOG_LEVELS.join(', ')}`);
   }
 
+  const embedBackend = value('EMBED_BACKEND')?.toLowerCase() ?? 'auto';
+  if (embedBackend !== 'auto' && !(BACKENDS as readonly string[]).includes(embedBackend)) {
+    problems.push(`EMBED_BACKEND=${JSON.stringify(embedBackend)}: expected auto or one of ${BACKENDS.join(', ')}`);
+  }
+
   const config: Config = {
     databaseUrl,
     dataDir: path.resolve(cwd, value('DATA_DIR') ?? '.data'),
     port: port('PORT', 4000),
     embeddedDbPort: port('EMBEDDED_DB_PORT', 5433),
     logLevel: logLevelRaw as LogLevel,
+    embedBackend: embedBackend as BackendRequest,
+    embedWorkers: integer('EMBED_WORKERS', os.availableParallelism(), 1, 64),
+    embedBatchSize: integer('EMBED_BATCH_SIZE', 64, 1, 4096),
   };
 
   if (problems.length > 0) {

@@ -1,0 +1,68 @@
+import readline from 'node:readline';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { loadProjection } from '../../db/projection-repository.ts';
+import { openDatabase } from '../../db/open-database.ts';
+import { checkProjectionCompatible } from '../../embedding/check-projection-compatible.ts';
+import { createEmbedder } from '../../embedding/create-embedder.ts';
+import type { Embedder } from '../../embedding/embedder.ts';
+import { normalizeText } from '../../embedding/normalize-text.ts';
+import { project, type Projection } from '../../embedding/projection.ts';
+import { USE_MODEL_ID } from '../../embedding/use-model-files.ts';
+import { AppError, ErrorCode } from '../../errors/app-error.ts';
+import { runCommand, type CommandContext } from '../run-command.ts';
+
+const CHUNK = 512;
+
+export function registerEmbedCommand(program: Command): void {
+  program
+    .command('embed')
+    .description('embed each line of stdin; prints one vector per line, in order (empty lines print null)')
+    .option('--projected', "apply the database's stored projection (needs a database that has one)")
+    .addOption(new Option('--format <format>', 'json array or pgvector literal').choices(['json', 'sql']).default('json'))
+    .action((options: { projected?: boolean; format: 'json' | 'sql' }) =>
+      runCommand(async (ctx) => {
+        const projection = options.projected ? await readStoredProjection(ctx) : null;
+        const format = (v: Float32Array | null) =>
+          v === null ? (options.format === 'sql' ? 'NULL' : 'null') : options.format === 'sql' ? `'[${v.join(',')}]'` : `[${v.join(',')}]`;
+        let embedder: Embedder | undefined;
+        try {
+          const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+          let chunk: string[] = [];
+          const flush = async (last: boolean) => {
+            // A short input is embedded in-process (no worker start-up); long ones use the pool.
+            embedder ??= await createEmbedder(ctx.config, ctx.logger, last ? 'query' : 'bulk');
+            const texts = chunk.map(normalizeText);
+            const present = texts.filter((t) => t !== '');
+            const vectors = await embedder.embed(present);
+            let next = 0;
+            const out = texts.map((t) => (t === '' ? null : vectors[next++]!));
+            process.stdout.write(out.map((v) => format(v && projection ? project(projection, v) : v)).join('\n') + '\n');
+            chunk = [];
+          };
+          for await (const line of lines) {
+            chunk.push(line);
+            if (chunk.length >= CHUNK) await flush(false);
+          }
+          if (chunk.length > 0) await flush(true);
+        } finally {
+          await embedder?.close();
+        }
+      }),
+    );
+}
+
+async function readStoredProjection(ctx: CommandContext): Promise<Projection> {
+  const database = await openDatabase(ctx.config, ctx.logger);
+  try {
+    const stored = await loadProjection(database.db).catch(() => null);
+    if (!stored) throw new AppError(ErrorCode.NOT_FOUND, '--projected: the database has no stored projection yet (run an ingest first)');
+    checkProjectionCompatible(
+      { modelId: stored.modelId, kind: stored.projection.kind, dimensions: stored.projection.dimensions, version: stored.projection.version },
+      { modelId: USE_MODEL_ID, version: stored.projection.version },
+    );
+    return stored.projection;
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,36 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { activateBackend } from './activate-backend.ts';
+import type { BackendRequest } from './choose-backend.ts';
+import { UseEncoder } from './use-encoder.ts';
+
+/** Messages between the pool and a worker. */
+export type ToWorker = { readonly type: 'embed'; readonly id: number; readonly texts: readonly string[] };
+export type FromWorker =
+  | { readonly type: 'ready'; readonly backend: string }
+  | { readonly type: 'result'; readonly id: number; readonly vectors: Float32Array }
+  | { readonly type: 'error'; readonly id: number; readonly message: string; readonly code?: string }
+  | { readonly type: 'warn'; readonly message: string }
+  | { readonly type: 'failed'; readonly message: string };
+
+const port = parentPort!;
+const { backend: request } = workerData as { backend: BackendRequest };
+
+try {
+  const backend = await activateBackend(request, (message) => port.postMessage({ type: 'warn', message } satisfies FromWorker));
+  const encoder = await UseEncoder.load();
+  port.on('message', async (message: ToWorker) => {
+    try {
+      // Texts arrive already grouped by length; one model call per batch.
+      const flat = await encoder.embedTokens(message.texts.map((t) => encoder.tokenize(t)));
+      // Transfer only a buffer we own outright (never a view into backend memory).
+      const vectors = flat.byteOffset === 0 && flat.buffer.byteLength === flat.byteLength ? flat : flat.slice();
+      port.postMessage({ type: 'result', id: message.id, vectors } satisfies FromWorker, [vectors.buffer as ArrayBuffer]);
+    } catch (error) {
+      const e = error as Error & { code?: string };
+      port.postMessage({ type: 'error', id: message.id, message: e.message, code: e.code } satisfies FromWorker);
+    }
+  });
+  port.postMessage({ type: 'ready', backend } satisfies FromWorker);
+} catch (error) {
+  port.postMessage({ type: 'failed', message: (error as Error).message } satisfies FromWorker);
+}

@@ -1,0 +1,146 @@
+import { Worker } from 'node:worker_threads';
+import { AppError, ErrorCode, type ErrorCode as Code } from '../errors/app-error.ts';
+import type { Logger } from '../logger.ts';
+import type { BackendRequest } from './choose-backend.ts';
+import type { FromWorker, ToWorker } from './embed-worker.ts';
+import { USE_DIMENSIONS, type Embedder } from './embedder.ts';
+import { lengthBatches } from './length-batches.ts';
+import { normalizeText } from './normalize-text.ts';
+import { USE_MODEL_ID } from './use-model-files.ts';
+
+export interface EmbedderPoolOptions {
+  readonly workers: number;
+  readonly backend: BackendRequest;
+  readonly batchSize: number;
+  readonly logger: Logger;
+}
+
+interface Job {
+  readonly id: number;
+  readonly texts: string[];
+  readonly resolve: (flat: Float32Array) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: Job | null;
+}
+
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(`./embed-worker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
+
+/** From dist/ the worker is plain JS; from source (tests, dev) it first registers tsx. */
+function startWorker(workerData: unknown): Worker {
+  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData });
+  const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/**
+ * Bulk embedding on worker_threads, one model per worker (the wasm backend has no threads
+ * of its own under Node). Inputs are cut into length-sorted batches that any free worker
+ * takes; results are put back in input order.
+ */
+export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<Embedder> {
+  const queue: Job[] = [];
+  const slots: Slot[] = [];
+  let nextId = 1;
+  let closed = false;
+  let backend = options.backend as string;
+
+  const dispatch = () => {
+    for (const slot of slots) {
+      if (slot.busy || queue.length === 0) continue;
+      const job = queue.shift()!;
+      slot.busy = job;
+      slot.worker.postMessage({ type: 'embed', id: job.id, texts: job.texts } satisfies ToWorker);
+    }
+  };
+
+  const spawn = (): Promise<Slot> =>
+    new Promise((resolve, reject) => {
+      const worker = startWorker({ backend: options.backend });
+      const slot: Slot = { worker, busy: null };
+      let ready = false;
+      worker.on('message', (message: FromWorker) => {
+        switch (message.type) {
+          case 'ready':
+            ready = true;
+            backend = message.backend;
+            resolve(slot);
+            break;
+          case 'warn':
+            options.logger.warn(message.message);
+            break;
+          case 'failed':
+            reject(new AppError(ErrorCode.INTERNAL, `embedding worker failed to start: ${message.message}`));
+            break;
+          case 'result':
+          case 'error': {
+            const job = slot.busy;
+            slot.busy = null;
+            if (job?.id === message.id) {
+              if (message.type === 'result') job.resolve(message.vectors);
+              else job.reject(new AppError((message.code as Code | undefined) ?? ErrorCode.INTERNAL, message.message));
+            }
+            dispatch();
+            break;
+          }
+        }
+      });
+      worker.on('error', (error) => {
+        if (!ready) reject(error);
+        slot.busy?.reject(new AppError(ErrorCode.INTERNAL, `embedding worker crashed: ${error.message}`));
+        slot.busy = null;
+      });
+      worker.on('exit', (code) => {
+        const index = slots.indexOf(slot);
+        if (index >= 0) slots.splice(index, 1);
+        if (closed || !ready) return;
+        // A crashed worker is replaced so the pool keeps its size.
+        options.logger.warn(`embedding worker exited with code ${code}; starting a new one`);
+        spawn().then((s) => { slots.push(s); dispatch(); }, (e: Error) => options.logger.error(e.message));
+      });
+    });
+
+  const count = Math.max(1, options.workers);
+  try {
+    slots.push(...(await Promise.all(Array.from({ length: count }, spawn))));
+  } catch (error) {
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+    throw error;
+  }
+
+  const submit = (texts: string[]): Promise<Float32Array> =>
+    new Promise((resolve, reject) => {
+      if (closed) return reject(new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'embedder pool is closed'));
+      queue.push({ id: nextId++, texts, resolve, reject });
+      dispatch();
+    });
+
+  return {
+    modelId: USE_MODEL_ID,
+    dimensions: USE_DIMENSIONS,
+    get backend() {
+      return backend;
+    },
+    async embed(texts) {
+      const normalized = texts.map(normalizeText);
+      const out = new Array<Float32Array>(texts.length);
+      const batches = lengthBatches(normalized.map((t) => t.length), options.batchSize);
+      await Promise.all(
+        batches.map(async (batch) => {
+          const flat = await submit(batch.map((i) => normalized[i]!));
+          batch.forEach((index, row) => (out[index] = flat.subarray(row * USE_DIMENSIONS, (row + 1) * USE_DIMENSIONS)));
+        }),
+      );
+      return out;
+    },
+    async close() {
+      closed = true;
+      for (const job of queue.splice(0)) job.reject(new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'embedder pool closed'));
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    },
+  };
+}

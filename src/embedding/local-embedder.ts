@@ -1,0 +1,47 @@
+import type { Logger } from '../logger.ts';
+import { activateBackend } from './activate-backend.ts';
+import type { BackendRequest } from './choose-backend.ts';
+import { USE_DIMENSIONS, type Embedder } from './embedder.ts';
+import { lengthBatches } from './length-batches.ts';
+import { UseEncoder } from './use-encoder.ts';
+import { USE_MODEL_ID } from './use-model-files.ts';
+
+export interface LocalEmbedderOptions {
+  readonly backend: BackendRequest;
+  readonly batchSize: number;
+  readonly logger: Logger;
+}
+
+/**
+ * The model in this thread: no worker hop, so a single query costs one model call.
+ * Calls are serialised because one tfjs graph runs one execution at a time.
+ */
+export async function createLocalEmbedder(options: LocalEmbedderOptions): Promise<Embedder> {
+  const backend = await activateBackend(options.backend, (m) => options.logger.warn(m));
+  const encoder = await UseEncoder.load();
+  let tail: Promise<unknown> = Promise.resolve();
+
+  const run = async (texts: readonly string[]): Promise<Float32Array[]> => {
+    const encodings = texts.map((t) => encoder.tokenize(t));
+    const out = new Array<Float32Array>(texts.length);
+    for (const batch of lengthBatches(encodings.map((e) => e.length), options.batchSize)) {
+      const flat = await encoder.embedTokens(batch.map((i) => encodings[i]!));
+      batch.forEach((index, row) => (out[index] = flat.slice(row * USE_DIMENSIONS, (row + 1) * USE_DIMENSIONS)));
+    }
+    return out;
+  };
+
+  return {
+    modelId: USE_MODEL_ID,
+    dimensions: USE_DIMENSIONS,
+    backend,
+    embed: (texts) => {
+      const result = tail.then(() => run(texts));
+      tail = result.catch(() => undefined);
+      return result;
+    },
+    close: async () => {
+      await tail;
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { createProjection } from '../embedding/create-projection.ts';
+import type { Embedder } from '../embedding/embedder.ts';
+import { project, type Projection } from '../embedding/projection.ts';
+import { cosine, pearson, spearman } from './correlation.ts';
+import type { StsPair } from './read-sts-pairs.ts';
+
+export interface StsRow {
+  readonly space: string;
+  readonly dimensions: number;
+  readonly spearman: number;
+  readonly pearson: number;
+}
+
+export interface StsOptions {
+  readonly dimensions: number;
+  readonly seed: number;
+  /** Corpus texts the PCA basis is fitted on (the pairs themselves if empty). */
+  readonly corpus: readonly string[];
+}
+
+/**
+ * Correlation between human similarity scores and cosine similarity, for the full vectors
+ * and for each reduction, so the price of a projection is measured, not assumed.
+ */
+export async function evaluateSts(pairs: readonly StsPair[], embedder: Embedder, options: StsOptions): Promise<StsRow[]> {
+  const sentences = [...new Set(pairs.flatMap((p) => [p.sentence1, p.sentence2]))];
+  const vectors = await embedder.embed(sentences);
+  const byText = new Map(sentences.map((s, i) => [s, vectors[i]!]));
+  const gold = pairs.map((p) => p.score);
+
+  const score = (space: string, dims: number, map: (v: Float32Array) => Float32Array): StsRow => {
+    const predicted = pairs.map((p) => cosine(map(byText.get(p.sentence1)!), map(byText.get(p.sentence2)!)));
+    return { space, dimensions: dims, spearman: spearman(gold, predicted), pearson: pearson(gold, predicted) };
+  };
+
+  const fitOn = options.corpus.length > 0 ? await embedder.embed(options.corpus) : vectors;
+  const pca = createProjection({ kind: 'pca', dimensions: options.dimensions }, fitOn, embedder.dimensions);
+  const gaussian = createProjection({ kind: 'gaussian', dimensions: options.dimensions, seed: options.seed }, [], embedder.dimensions);
+  const by = (p: Projection) => (v: Float32Array) => project(p, v);
+  return [
+    score('full', embedder.dimensions, (v) => v),
+    score('pca', options.dimensions, by(pca)),
+    score('gaussian', options.dimensions, by(gaussian)),
+  ];
+}

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkProjectionCompatible } from '../src/embedding/check-projection-compatible.ts';
+import { createProjection } from '../src/embedding/create-projection.ts';
+import { gaussianProjection } from '../src/embedding/projection-gaussian.ts';
+import { fitPcaProjection } from '../src/embedding/projection-pca.ts';
+import { identityProjection, project } from '../src/embedding/projection.ts';
+import { seededNormal } from '../src/embedding/seeded-random.ts';
+import { isAppError } from '../src/errors/app-error.ts';
+
+const d = 32;
+
+function syntheticSamples(n: number, seed: number): { samples: Float32Array[]; dominant: Float32Array; second: Float32Array } {
+  const normal = seededNormal(seed);
+  const dominant = new Float32Array(d);
+  const second = new Float32Array(d);
+  // Two orthogonal unit directions, not aligned with any axis.
+  for (let i = 0; i < d; i++) {
+    dominant[i] = (i % 2 === 0 ? 1 : -1) / Math.sqrt(d);
+    second[i] = (i < d / 2 ? 1 : -1) / Math.sqrt(d);
+  }
+  const samples = Array.from({ length: n }, () => {
+    const a = normal() * 10;
+    const b = normal() * 3;
+    return Float32Array.from({ length: d }, (_, i) => 5 + a * dominant[i]! + b * second[i]! + normal() * 0.1);
+  });
+  return { samples, dominant, second };
+}
+
+const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
+
+test('pca recovers a known dominant direction, then the second, and centres on the mean', () => {
+  const { samples, dominant, second } = syntheticSamples(2000, 7);
+  const pca = fitPcaProjection(samples, 2);
+  assert.equal(pca.kind, 'pca');
+  assert.ok(Math.abs(dot(pca.basis[0]!, dominant)) > 0.999, 'first component is the dominant direction');
+  assert.ok(Math.abs(dot(pca.basis[1]!, second)) > 0.99, 'second component is the second direction');
+  assert.ok(Math.abs(pca.mean![0]! - 5) < 0.5);
+  assert.ok(Number(pca.params.explainedVariance) > 0.95);
+  // The projection of the mean itself is (almost) zero.
+  const atMean = project(pca, pca.mean!);
+  assert.ok(Math.hypot(...atMean) < 1e-4);
+});
+
+test('pca is deterministic for a fixed sample, signs included', () => {
+  const { samples } = syntheticSamples(500, 3);
+  const a = fitPcaProjection(samples, 4);
+  const b = fitPcaProjection(samples.map((s) => Float32Array.from(s)), 4);
+  assert.deepEqual(a.basis, b.basis);
+  assert.deepEqual(a.mean, b.mean);
+});
+
+test('gaussian is reproducible from its seed, entries ~ N(0, 1/k)', () => {
+  const a = gaussianProjection(512, 64, 42);
+  const b = gaussianProjection(512, 64, 42);
+  const c = gaussianProjection(512, 64, 43);
+  assert.deepEqual(a.basis, b.basis);
+  assert.notDeepEqual(a.basis, c.basis);
+  const all = a.basis.flatMap((r) => Array.from(r));
+  const mean = all.reduce((s, v) => s + v, 0) / all.length;
+  const variance = all.reduce((s, v) => s + (v - mean) ** 2, 0) / all.length;
+  assert.ok(Math.abs(mean) < 0.005);
+  assert.ok(Math.abs(variance - 1 / 64) < 0.001, `variance ${variance}`);
+  assert.equal(a.params.seed, 42);
+});
+
+test('none is the identity', () => {
+  const v = Float32Array.from({ length: 512 }, (_, i) => Math.cos(i));
+  const none = createProjection({ kind: 'none', dimensions: 512 }, [], 512);
+  assert.deepEqual(project(none, v), v);
+  assert.deepEqual(none, identityProjection(512));
+});
+
+test('a vector of the wrong size is refused', () => {
+  assert.throws(() => project(gaussianProjection(512, 8, 1), new Float32Array(10)), /512-d/);
+});
+
+test('a stored projection that differs from what a command asks for is refused, naming each difference', () => {
+  const stored = { modelId: 'use-lite/1', kind: 'pca' as const, dimensions: 64, version: 1 };
+  checkProjectionCompatible(stored, { modelId: 'use-lite/1', version: 1 });
+  checkProjectionCompatible(stored, { modelId: 'use-lite/1', version: 1, kind: 'pca', dimensions: 64 });
+  assert.throws(
+    () => checkProjectionCompatible(stored, { modelId: 'use-lite/2', version: 1, kind: 'gaussian', dimensions: 32 }),
+    (e: unknown) => isAppError(e, 'PROJECTION_MISMATCH') && /model use-lite\/1/.test(e.message) && /not gaussian/.test(e.message) && /not 32/.test(e.message),
+  );
+});
