@@ -55,6 +55,36 @@ describe('headlines migrate', () => {
     }
   });
 
+  test('start: an empty embedded database gets the demo headlines, then embed --projected uses the stored projection', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-cli-start-'));
+    try {
+      const env = { DATA_DIR: dir, EMBEDDED_DB_PORT: '0', EMBED_BACKEND: 'wasm' };
+      const first = await runCli(['start'], env);
+      assert.equal(first.code, 0, first.stderr);
+      const demoRows = fs.readFileSync('data/demo-headlines.csv', 'utf8').trim().split('\n').length - 1;
+      assert.match(first.stdout, new RegExp(`read ${demoRows} = loaded ${demoRows} \\+ duplicates 0 \\+ rejected 0`));
+      assert.match(first.stdout, /projection: pca-64; HNSW index built/);
+      const second = await runCli(['start'], env);
+      assert.match(second.stdout, new RegExp(`headlines stored: ${demoRows}`));
+      const projected = await runCli(['embed', '--projected'], env, 'bushfire threatens homes\n');
+      assert.equal(projected.code, 0, projected.stderr);
+      assert.equal((JSON.parse(projected.stdout) as number[]).length, 64);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('ingest of a missing file exits non-zero with a clear message', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-cli-'));
+    try {
+      const result = await runCli(['ingest', path.join(dir, 'missing.csv')], { DATA_DIR: dir, EMBEDDED_DB_PORT: '0' });
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /Cannot read .*missing\.csv/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('an unreachable server fails with a clear message', async () => {
     const { code, stderr } = await runCli(['migrate'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nothing' });
     assert.equal(code, 1);

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { registerEmbedCommand } from './commands/embed-command.ts';
 import { registerEvalCommand } from './commands/eval-command.ts';
+import { registerIngestCommand } from './commands/ingest-command.ts';
+import { registerReindexCommand } from './commands/reindex-command.ts';
 import { registerMigrateCommand } from './commands/migrate-command.ts';
 import { registerStartCommand } from './commands/start-command.ts';
 
@@ -13,5 +15,7 @@ registerMigrateCommand(program);
 registerStartCommand(program);
 registerEvalCommand(program);
 registerEmbedCommand(program);
+registerIngestCommand(program);
+registerReindexCommand(program);
 
 await program.parseAsync(process.argv);

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Config } from '../config/parse-config.ts';
 import type { Logger } from '../logger.ts';
 import { checkVectorExtension } from './check-vector-extension.ts';
-import { startEmbeddedPostgres } from './embedded/start-embedded-postgres.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded/start-embedded-postgres.ts';
 import type { DB } from './schema.ts';
 
 export type DatabaseMode = 'server' | 'embedded';
@@ -14,6 +14,8 @@ export interface Database {
   readonly pool: pg.Pool;
   /** Where psql can reach the same data. */
   readonly connectionString: string;
+  /** Set in embedded mode: direct PGlite access, e.g. for bulk COPY. */
+  readonly embedded: EmbeddedPostgres | null;
   close(): Promise<void>;
 }
 
@@ -51,5 +53,5 @@ export async function openDatabase(config: Config, logger: Logger, options: Open
     await close();
     throw error;
   }
-  return { mode: embedded ? 'embedded' : 'server', db, pool, connectionString, close };
+  return { mode: embedded ? 'embedded' : 'server', db, pool, connectionString, embedded: embedded ?? null, close };
 }

@@ -6,7 +6,11 @@ interface Pending {
   readonly onData: (data: Uint8Array) => void;
   readonly resolve: (bytes: number) => void;
   readonly reject: (error: unknown) => void;
+  /** In-process work that needs the session to itself (see `exclusive`). */
+  readonly task?: () => Promise<unknown>;
 }
+
+const IN_PROCESS = -1;
 
 const READY_FOR_QUERY = 0x5a; // 'Z'
 const TERMINATE = 0x58; // 'X'
@@ -37,6 +41,27 @@ export class SessionScheduler {
   enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
     return new Promise((resolve, reject) => {
       this.queue.push({ handlerId, message, onData, resolve, reject });
+      void this.pump();
+    });
+  }
+
+  /**
+   * Runs `task` (which may use the PGlite API directly, e.g. COPY from a blob) while no
+   * wire connection holds the session, and holds it until the task settles.
+   */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let result: T;
+      this.queue.push({
+        handlerId: IN_PROCESS,
+        message: new Uint8Array(0),
+        onData: () => undefined,
+        task: async () => {
+          result = await task();
+        },
+        resolve: () => resolve(result),
+        reject,
+      });
       void this.pump();
     });
   }
@@ -79,6 +104,17 @@ export class SessionScheduler {
   }
 
   private async run(item: Pending): Promise<void> {
+    if (item.task) {
+      try {
+        await item.task();
+        item.resolve(0);
+      } catch (error) {
+        item.reject(error);
+      } finally {
+        await this.releaseSession();
+      }
+      return;
+    }
     // Terminate would end PGlite's one backend for everybody; a closing client only
     // needs its own socket closed, which the handler does.
     if (item.message[0] === TERMINATE && item.message.length === 5) {

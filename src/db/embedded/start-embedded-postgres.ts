@@ -14,6 +14,8 @@ export interface EmbeddedPostgres {
   readonly port: number;
   /** postgres://postgres@127.0.0.1:PORT/postgres, for pg.Pool and for psql alike. */
   readonly connectionString: string;
+  /** The PGlite API itself, with the session to ourselves (for bulk paths the wire lacks). */
+  exclusive<T>(task: (db: PGlite) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       host: HOST,
       port,
       connectionString: `postgres://postgres@${HOST}:${port}/postgres`,
+      exclusive: (task) => scheduler.exclusive(() => task(opened)),
       close: async () => {
         await Promise.all([...handlers].map((h) => h.detach(true)));
         await new Promise<void>((resolve) => server.close(() => resolve()));

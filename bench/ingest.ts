@@ -1,0 +1,76 @@
+// npm run bench:ingest — end-to-end ingest vs. embedding alone, and the load stage alone.
+// Prints figures; asserts nothing.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHeadlineLoader } from '../src/db/headline-loader.ts';
+import { DEFAULT_HNSW_PARAMS } from '../src/db/hnsw-index.ts';
+import { migrateToLatest } from '../src/db/migrations.ts';
+import { openDatabase } from '../src/db/open-database.ts';
+import { createEmbedder } from '../src/embedding/create-embedder.ts';
+import { createProjection } from '../src/embedding/create-projection.ts';
+import { normalizeText } from '../src/embedding/normalize-text.ts';
+import { project } from '../src/embedding/projection.ts';
+import { USE_MODEL_ID } from '../src/embedding/use-model-files.ts';
+import { readCorpusSample } from '../src/eval/read-corpus-sample.ts';
+import { ingest } from '../src/ingest/ingest.ts';
+import { silentLogger } from '../src/logger.ts';
+import { freshEmbeddedConfig, freshServerDatabase } from './bench-databases.ts';
+
+const SAMPLE = process.argv[2] ?? '../shared/data/abcnews-sample.csv';
+const ROWS = Number(process.env.BENCH_ROWS ?? 20_000);
+const BATCH = 2000;
+
+const lines = fs.readFileSync(SAMPLE, 'utf8').split('\n');
+const subset = path.join(os.tmpdir(), `hs-bench-ingest-${process.pid}.csv`);
+fs.writeFileSync(subset, lines.slice(0, ROWS + 1).join('\n') + '\n');
+const texts = await readCorpusSample(subset, ROWS);
+console.log(`bench:ingest  first ${texts.length} rows of ${SAMPLE}; ${os.availableParallelism()} cores`);
+
+// 1. Embedding alone, the ceiling for end to end.
+const server = await freshServerDatabase('e2e');
+const embedder = await createEmbedder(server.config, silentLogger, 'bulk');
+let t = performance.now();
+const vectors = await embedder.embed(texts);
+const embedRate = texts.length / ((performance.now() - t) / 1000);
+console.log(`embedding alone (${embedder.backend}, ${server.config.embedWorkers} workers): ${embedRate.toFixed(0)} rows/s`);
+
+// 2. End to end on the real server.
+{
+  const database = await openDatabase(server.config, silentLogger);
+  await migrateToLatest(database.db);
+  const summary = await ingest(
+    { source: subset, rejectsFile: () => path.join(os.tmpdir(), 'hs-bench-rejects.tsv'), maxTextLength: 1000, batchSize: BATCH, hnsw: DEFAULT_HNSW_PARAMS },
+    { database, modelId: USE_MODEL_ID, createEmbedder: async () => ({ ...embedder, close: async () => undefined }) },
+  );
+  await database.close();
+  const s = summary.seconds;
+  const rate = summary.loaded / s.total;
+  console.log(
+    `end to end (server): ${summary.loaded} rows in ${s.total.toFixed(1)} s = ${rate.toFixed(0)} rows/s ` +
+      `(${((100 * rate) / embedRate).toFixed(1)}% of embedding alone); busy s: read ${s.read.toFixed(1)}, dedup ${s.dedup.toFixed(1)}, ` +
+      `embed ${s.embed.toFixed(1)}, load ${s.load.toFixed(1)}, index ${s.index.toFixed(1)}`,
+  );
+  const toIndex = s.total - s.index;
+  console.log(`end to end excluding the one-off index build: ${(summary.loaded / toIndex).toFixed(0)} rows/s (${((100 * summary.loaded) / toIndex / embedRate).toFixed(1)}% of embedding alone)`);
+}
+await embedder.close();
+await server.drop();
+
+// 3. The load stage alone, with precomputed vectors (PCA-64 fitted on them).
+const projection = createProjection({ kind: 'pca', dimensions: 64 }, vectors, 512);
+const rows = texts.map((text, i) => ({ publishedOn: '2003-02-19', text: `${normalizeText(text)} #${i}`, embedding: vectors[i]!, reduced: project(projection, vectors[i]!) }));
+for (const mode of ['server', 'embedded'] as const) {
+  const target = mode === 'server' ? await freshServerDatabase('load') : freshEmbeddedConfig();
+  const database = await openDatabase(target.config, silentLogger);
+  await migrateToLatest(database.db);
+  const loader = await createHeadlineLoader(database);
+  t = performance.now();
+  for (let i = 0; i < rows.length; i += BATCH) await loader.load(rows.slice(i, i + BATCH));
+  const seconds = (performance.now() - t) / 1000;
+  await loader.close();
+  await database.close();
+  await target.drop();
+  console.log(`load alone (${mode}, binary COPY + insert-on-conflict, ${BATCH}-row transactions): ${(rows.length / seconds).toFixed(0)} rows/s`);
+}
+fs.rmSync(subset, { force: true });

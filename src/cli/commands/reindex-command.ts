@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { rebuildHnswIndex, buildHnswIndex } from '../../db/build-hnsw-index.ts';
+import { DEFAULT_HNSW_PARAMS, hnswIndexExists } from '../../db/hnsw-index.ts';
+import { loadProjection } from '../../db/projection-repository.ts';
+import { AppError, ErrorCode } from '../../errors/app-error.ts';
+import { runCommand, withDatabase } from '../run-command.ts';
+import { positiveInt } from './option-parsers.ts';
+
+export function registerReindexCommand(program: Command): void {
+  program
+    .command('reindex')
+    .description('rebuild the HNSW index (CONCURRENTLY on a server); builds it if missing')
+    .option('--m <n>', 'HNSW m when building a missing index', positiveInt, DEFAULT_HNSW_PARAMS.m)
+    .option('--ef-construction <n>', 'HNSW ef_construction when building a missing index', positiveInt, DEFAULT_HNSW_PARAMS.efConstruction)
+    .action((flags: { m: number; efConstruction: number }) =>
+      runCommand((ctx) =>
+        withDatabase(ctx, async (database) => {
+          const stored = await loadProjection(database.db);
+          if (!stored) throw new AppError(ErrorCode.NOT_FOUND, 'Nothing to index: no headlines have been ingested yet.');
+          const started = performance.now();
+          if (await hnswIndexExists(database.db)) {
+            await rebuildHnswIndex(database);
+            ctx.out(`rebuilt the HNSW index in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+          } else {
+            await buildHnswIndex(database, stored.projection.dimensions, { m: flags.m, efConstruction: flags.efConstruction });
+            ctx.out(`built the HNSW index in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+          }
+        }),
+      ),
+    );
+}

@@ -1,0 +1,83 @@
+import { from as copyFrom } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { encodeCopyRows, type CopyRow } from '../ingest/binary-copy.ts';
+import type { Database } from './open-database.ts';
+
+export interface DedupKey {
+  readonly publishedOn: string;
+  /** md5 of the UTF-8 text, hex: the same value as the table's text_hash. */
+  readonly textMd5: string;
+}
+
+export interface HeadlineLoader {
+  /** Which of these (date, text) keys are already stored, as `date:md5`. */
+  existing(keys: readonly DedupKey[]): Promise<Set<string>>;
+  /** Loads rows in one transaction; returns how many were new (conflicts are skipped). */
+  load(rows: readonly CopyRow[]): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const dedupKey = (k: DedupKey) => `${k.publishedOn}:${k.textMd5}`;
+
+const STAGING = `create temp table if not exists ingest_staging (
+  published_on date not null, text text not null, embedding halfvec(512) not null, embedding_reduced halfvec not null
+) on commit delete rows`;
+const COPY_COLUMNS = 'ingest_staging (published_on, text, embedding, embedding_reduced)';
+const MERGE = `insert into headlines (published_on, text, embedding, embedding_reduced)
+  select published_on, text, embedding, embedding_reduced from ingest_staging
+  on conflict (published_on, text_hash) do nothing`;
+
+/**
+ * Bulk load through a staging table: binary COPY (pg-copy-streams on a server; PGlite's
+ * COPY from a blob in embedded mode, ~25x faster there than any INSERT over the wire),
+ * then insert-on-conflict-do-nothing, all in one transaction per batch.
+ */
+export async function createHeadlineLoader(database: Database): Promise<HeadlineLoader> {
+  const existing = async (keys: readonly DedupKey[]) => {
+    if (keys.length === 0) return new Set<string>();
+    const { rows } = await database.pool.query<{ key: string }>(
+      `select published_on::text || ':' || encode(text_hash, 'hex') as key from headlines
+       where (published_on, text_hash) in (select d, decode(h, 'hex') from unnest($1::date[], $2::text[]) as k(d, h))`,
+      [keys.map((k) => k.publishedOn), keys.map((k) => k.textMd5)],
+    );
+    return new Set(rows.map((r) => r.key));
+  };
+
+  const embedded = database.embedded;
+  if (embedded) {
+    return {
+      existing,
+      load: (rows) =>
+        embedded.exclusive((db) =>
+          db.transaction(async (tx) => {
+            await tx.exec(STAGING);
+            await tx.query(`copy ${COPY_COLUMNS} from '/dev/blob' (format binary)`, [], { blob: new Blob([encodeCopyRows(rows)]) });
+            return (await tx.query(MERGE)).affectedRows ?? 0;
+          }),
+        ),
+      close: async () => undefined,
+    };
+  }
+
+  // One dedicated connection: the temp staging table lives in its session.
+  const client: pg.PoolClient = await database.pool.connect();
+  await client.query(STAGING);
+  return {
+    existing,
+    async load(rows) {
+      await client.query('begin');
+      try {
+        await pipeline(Readable.from([encodeCopyRows(rows)]), client.query(copyFrom(`copy ${COPY_COLUMNS} from stdin (format binary)`)));
+        const result = await client.query(MERGE);
+        await client.query('commit');
+        return result.rowCount ?? 0;
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      }
+    },
+    close: async () => client.release(),
+  };
+}

@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import { buildHnswIndex } from '../db/build-hnsw-index.ts';
+import { createHeadlineLoader, dedupKey, type HeadlineLoader } from '../db/headline-loader.ts';
+import { hnswIndexExists, type HnswParams } from '../db/hnsw-index.ts';
+import type { Database } from '../db/open-database.ts';
+import { PCA_SAMPLE_SIZE } from '../embedding/create-projection.ts';
+import type { Embedder } from '../embedding/embedder.ts';
+import { project, type Projection, type ProjectionKind } from '../embedding/projection.ts';
+import type { CopyRow } from './binary-copy.ts';
+import { openSource } from './open-source.ts';
+import { readRecords, type InputFormat } from './read-records.ts';
+import { RejectsWriter } from './rejects-writer.ts';
+import { fitAndStoreProjection, projectionRequest, storedProjection } from './resolve-projection.ts';
+import { StageClock, type Stage } from './stage-clock.ts';
+import { validateRecord, type ValidHeadline } from './validate-record.ts';
+
+export interface IngestOptions {
+  readonly source: string;
+  readonly format?: InputFormat;
+  readonly rejectsFile: (sourceName: string) => string;
+  readonly projection?: ProjectionKind;
+  readonly dimensions?: number;
+  readonly maxTextLength: number;
+  /** Rows per database transaction. */
+  readonly batchSize: number;
+  readonly hnsw: HnswParams;
+}
+
+export interface IngestDeps {
+  readonly database: Database;
+  /** Started only when there is something new to embed. */
+  readonly createEmbedder: () => Promise<Embedder>;
+  readonly modelId: string;
+  readonly onProgress?: (progress: IngestProgress) => void;
+}
+
+export interface IngestProgress {
+  read: number;
+  loaded: number;
+  duplicates: number;
+  rejected: number;
+  bytesRead: number;
+  totalBytes: number | null;
+}
+
+export interface IngestSummary extends IngestProgress {
+  readonly rejectsFile: string | null;
+  readonly indexBuilt: boolean;
+  readonly projection: string | null;
+  readonly seconds: Record<Stage | 'total', number>;
+}
+
+type Pending = ValidHeadline & { readonly key: string; readonly textMd5: string };
+
+/** Embedding batches allowed in flight, so the pool always has the next batch queued. */
+const IN_FLIGHT = 3;
+
+/**
+ * read → validate → dedup (input, then database) → embed → project → COPY, with reading
+ * and loading overlapping embedding. Every batch commits on its own, and a row is skipped
+ * if its (date, text) is already stored, so a killed run resumes by simply running again.
+ */
+export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<IngestSummary> {
+  const { database } = deps;
+  const clock = new StageClock();
+  const started = performance.now();
+  const projectionOptions = { modelId: deps.modelId, inputDimensions: 512, kind: options.projection, dimensions: options.dimensions };
+  let projection: Projection | null = await storedProjection(database, projectionOptions);
+  const source = await openSource(options.source);
+  const rejects = new RejectsWriter(options.rejectsFile(source.name));
+  const progress: IngestProgress = { read: 0, loaded: 0, duplicates: 0, rejected: 0, bytesRead: 0, totalBytes: source.totalBytes };
+  const report = () => deps.onProgress?.({ ...progress, bytesRead: source.bytesRead() });
+  const seen = new Set<string>();
+  const loader: HeadlineLoader = await createHeadlineLoader(database);
+  let embedder: Embedder | undefined;
+  const fitBuffer: Array<{ rows: Pending[]; vectors: Float32Array[] }> = [];
+  let fitBuffered = 0;
+  let chain: Promise<void> = Promise.resolve();
+  const inFlight: Promise<void>[] = [];
+
+  const load = async (rows: readonly Pending[], vectors: readonly Float32Array[]) => {
+    const p = projection!;
+    const copyRows: CopyRow[] = rows.map((r, i) => ({ publishedOn: r.publishedOn, text: r.text, embedding: vectors[i]!, reduced: project(p, vectors[i]!) }));
+    const inserted = await clock.time('load', () => loader.load(copyRows));
+    progress.loaded += inserted;
+    progress.duplicates += rows.length - inserted; // stored meanwhile by a concurrent ingest
+    report();
+  };
+
+  const fitAndFlush = async () => {
+    const sample = fitBuffer.flatMap((b) => b.vectors);
+    projection = await fitAndStoreProjection(database, projectionOptions, sample);
+    for (const b of fitBuffer.splice(0)) await load(b.rows, b.vectors);
+  };
+
+  const handle = async (rows: Pending[], vectors: Float32Array[]) => {
+    if (projection) return load(rows, vectors);
+    fitBuffer.push({ rows, vectors });
+    fitBuffered += rows.length;
+    const needed = projectionRequest(projectionOptions).kind === 'pca' ? PCA_SAMPLE_SIZE : 1;
+    if (fitBuffered >= needed) await fitAndFlush();
+  };
+
+  const submit = async (batch: Pending[]) => {
+    const existing = await clock.time('dedup', () => loader.existing(batch));
+    const fresh = batch.filter((r) => !existing.has(r.key));
+    progress.duplicates += batch.length - fresh.length;
+    report();
+    if (fresh.length === 0) return;
+    embedder ??= await deps.createEmbedder();
+    clock.start('embed');
+    const vectors = embedder.embed(fresh.map((r) => r.text)).finally(() => clock.stop('embed'));
+    vectors.catch(() => undefined); // surfaced through the chain below
+    chain = chain.then(async () => handle(fresh, await vectors));
+    inFlight.push(chain);
+    if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
+  };
+
+  try {
+    let batch: Pending[] = [];
+    clock.start('read');
+    for await (const record of readRecords(source.stream, options.format)) {
+      progress.read++;
+      if (record.kind === 'malformed') {
+        rejects.write(record.line, record.reason, record.raw);
+        progress.rejected++;
+        continue;
+      }
+      const result = validateRecord(record.fields, options.maxTextLength);
+      if (!result.ok) {
+        rejects.write(record.line, result.reason, record.raw);
+        progress.rejected++;
+        continue;
+      }
+      const textMd5 = createHash('md5').update(result.row.text, 'utf8').digest('hex');
+      const key = dedupKey({ publishedOn: result.row.publishedOn, textMd5 });
+      if (seen.has(key)) {
+        progress.duplicates++;
+        continue;
+      }
+      seen.add(key);
+      batch.push({ ...result.row, key, textMd5 });
+      if (batch.length >= options.batchSize) {
+        clock.stop('read');
+        await submit(batch);
+        clock.start('read');
+        batch = [];
+      }
+    }
+    clock.stop('read');
+    if (batch.length > 0) await submit(batch);
+    await chain;
+    if (!projection && fitBuffer.length > 0) await fitAndFlush();
+    report();
+
+    let indexBuilt = false;
+    if (projection && !(await hnswIndexExists(database.db))) {
+      const p: Projection = projection;
+      await clock.time('index', () => buildHnswIndex(database, p.dimensions, options.hnsw));
+      indexBuilt = true;
+    }
+    const seconds = { ...clock.seconds(), total: (performance.now() - started) / 1000 };
+    const finalProjection = projection as Projection | null;
+    return {
+      ...progress,
+      bytesRead: source.bytesRead(),
+      rejectsFile: rejects.count > 0 ? rejects.file : null,
+      indexBuilt,
+      projection: finalProjection ? `${finalProjection.kind}-${finalProjection.dimensions}` : null,
+      seconds,
+    };
+  } finally {
+    await chain.catch(() => undefined);
+    rejects.close();
+    await loader.close();
+    await embedder?.close();
+    source.stream.destroy();
+  }
+}

@@ -1,0 +1,32 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { normalizeText } from '../../src/embedding/normalize-text.ts';
+
+export const SAMPLE_CSV = fileURLToPathSafe('../../../shared/data/abcnews-sample.csv');
+
+function fileURLToPathSafe(relative: string): string {
+  return new URL(relative, import.meta.url).pathname;
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** The first `n` data rows of the shared sample as a Kaggle CSV (header included). */
+export function sampleCsv(n: number, offset = 0): string {
+  const lines = fs.readFileSync(SAMPLE_CSV, 'utf8').split('\n');
+  return [lines[0], ...lines.slice(1 + offset, 1 + offset + n)].join('\n') + '\n';
+}
+
+/** (YYYY-MM-DD, normalised text) pairs a CSV should load, computed independently of the ingest code. */
+export function expectedRows(csv: string): string[] {
+  const rows = new Set<string>();
+  for (const line of csv.split('\n').slice(1)) {
+    if (!line.trim()) continue;
+    const comma = line.indexOf(',');
+    const d = line.slice(0, comma);
+    rows.add(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}|${normalizeText(line.slice(comma + 1))}`);
+  }
+  return [...rows].sort();
+}
