@@ -59,12 +59,12 @@ describe('headlines migrate', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-cli-start-'));
     try {
       const env = { DATA_DIR: dir, EMBEDDED_DB_PORT: '0', EMBED_BACKEND: 'wasm' };
-      const first = await runCli(['start'], env);
+      const first = await runCli(['start', '--no-serve'], env);
       assert.equal(first.code, 0, first.stderr);
       const demoRows = fs.readFileSync('data/demo-headlines.csv', 'utf8').trim().split('\n').length - 1;
       assert.match(first.stdout, new RegExp(`read ${demoRows} = loaded ${demoRows} \\+ duplicates 0 \\+ rejected 0`));
       assert.match(first.stdout, /projection: pca-64; HNSW index built/);
-      const second = await runCli(['start'], env);
+      const second = await runCli(['start', '--no-serve'], env);
       assert.match(second.stdout, new RegExp(`headlines stored: ${demoRows}`));
       const projected = await runCli(['embed', '--projected'], env, 'bushfire threatens homes\n');
       assert.equal(projected.code, 0, projected.stderr);

@@ -3,6 +3,8 @@ import { registerEmbedCommand } from './commands/embed-command.ts';
 import { registerEvalCommand } from './commands/eval-command.ts';
 import { registerIngestCommand } from './commands/ingest-command.ts';
 import { registerReindexCommand } from './commands/reindex-command.ts';
+import { registerSearchCommand } from './commands/search-command.ts';
+import { registerServeCommand } from './commands/serve-command.ts';
 import { registerMigrateCommand } from './commands/migrate-command.ts';
 import { registerStartCommand } from './commands/start-command.ts';
 
@@ -17,5 +19,7 @@ registerEvalCommand(program);
 registerEmbedCommand(program);
 registerIngestCommand(program);
 registerReindexCommand(program);
+registerServeCommand(program);
+registerSearchCommand(program);
 
 await program.parseAsync(process.argv);

@@ -19,6 +19,16 @@ export interface Config {
   readonly embedWorkers: number;
   /** Sentences per model call in bulk embedding. */
   readonly embedBatchSize: number;
+  /** LRU entries of normalised query → vector in the API; 0 disables the cache. */
+  readonly queryCacheSize: number;
+  /** Per-statement limit on the database, in milliseconds. */
+  readonly statementTimeoutMs: number;
+  /** Record served searches into search_queries for analysts. */
+  readonly logQueries: boolean;
+  /** ANN candidates re-ranked per search (headline_search.candidates); null: the database default (200). */
+  readonly searchCandidates: number | null;
+  /** Scopes up to this many estimated rows are scanned exactly (headline_search.exact_scan_rows); null: database default (10000). */
+  readonly searchExactScanRows: number | null;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -66,6 +76,15 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     problems.push(`LOG_LEVEL=${JSON.stringify(logLevelRaw)}: expected one of ${LOG_LEVELS.join(', ')}`);
   }
 
+  const boolean = (name: string): boolean => {
+    const raw = value(name)?.toLowerCase();
+    if (raw === undefined) return false;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name}=${JSON.stringify(raw)}: expected true or false`);
+    return false;
+  };
+
   const embedBackend = value('EMBED_BACKEND')?.toLowerCase() ?? 'auto';
   if (embedBackend !== 'auto' && !(BACKENDS as readonly string[]).includes(embedBackend)) {
     problems.push(`EMBED_BACKEND=${JSON.stringify(embedBackend)}: expected auto or one of ${BACKENDS.join(', ')}`);
@@ -80,6 +99,11 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     embedBackend: embedBackend as BackendRequest,
     embedWorkers: integer('EMBED_WORKERS', os.availableParallelism(), 1, 64),
     embedBatchSize: integer('EMBED_BATCH_SIZE', 64, 1, 4096),
+    queryCacheSize: integer('QUERY_CACHE_SIZE', 1000, 0, 10_000_000),
+    statementTimeoutMs: integer('STATEMENT_TIMEOUT_MS', 5000, 1, 86_400_000),
+    logQueries: boolean('LOG_QUERIES'),
+    searchCandidates: value('SEARCH_CANDIDATES') === undefined ? null : integer('SEARCH_CANDIDATES', 200, 1, 1000),
+    searchExactScanRows: value('SEARCH_EXACT_SCAN_ROWS') === undefined ? null : integer('SEARCH_EXACT_SCAN_ROWS', 10000, 0, 1_000_000_000),
   };
 
   if (problems.length > 0) {

@@ -25,6 +25,9 @@ const STAGING = `create temp table if not exists ingest_staging (
   published_on date not null, text text not null, embedding halfvec(512) not null, embedding_reduced halfvec not null
 ) on commit delete rows`;
 const COPY_COLUMNS = 'ingest_staging (published_on, text, embedding, embedding_reduced)';
+// Losing the last commits in a server crash is harmless here (a re-run re-loads them),
+// and not waiting for each WAL flush makes loading several times faster.
+const RELAXED_COMMIT = `set local synchronous_commit = off`;
 const MERGE = `insert into headlines (published_on, text, embedding, embedding_reduced)
   select published_on, text, embedding, embedding_reduced from ingest_staging
   on conflict (published_on, text_hash) do nothing`;
@@ -53,6 +56,7 @@ export async function createHeadlineLoader(database: Database): Promise<Headline
         embedded.exclusive((db) =>
           db.transaction(async (tx) => {
             await tx.exec(STAGING);
+            await tx.exec(RELAXED_COMMIT);
             await tx.query(`copy ${COPY_COLUMNS} from '/dev/blob' (format binary)`, [], { blob: new Blob([encodeCopyRows(rows)]) });
             return (await tx.query(MERGE)).affectedRows ?? 0;
           }),
@@ -69,6 +73,7 @@ export async function createHeadlineLoader(database: Database): Promise<Headline
     async load(rows) {
       await client.query('begin');
       try {
+        await client.query(RELAXED_COMMIT);
         await pipeline(Readable.from([encodeCopyRows(rows)]), client.query(copyFrom(`copy ${COPY_COLUMNS} from stdin (format binary)`)));
         const result = await client.query(MERGE);
         await client.query('commit');

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config/parse-config.ts';
 import type { Logger } from '../logger.ts';
@@ -21,6 +21,10 @@ export interface Database {
 
 export interface OpenDatabaseOptions {
   readonly poolSize?: number;
+  /** Per-statement limit (the API passes STATEMENT_TIMEOUT_MS); none by default, for ingests and index builds. */
+  readonly statementTimeoutMs?: number;
+  /** Settings applied to every new connection (SET name = value), e.g. search tunables. */
+  readonly sessionSettings?: Readonly<Record<string, string>>;
 }
 
 // int8 ids stay strings (they exceed 2^53 in principle); dates stay 'YYYY-MM-DD' text
@@ -39,10 +43,23 @@ export async function openDatabase(config: Config, logger: Logger, options: Open
     ? await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedDbPort, logger })
     : undefined;
   const connectionString = embedded?.connectionString ?? config.databaseUrl!;
-  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 8, types });
-  // An idle client losing its server (restart, network) must not crash the process.
+  const timeout = options.statementTimeoutMs ?? 0;
+  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 8, types, ...(timeout > 0 ? { statement_timeout: timeout } : {}) });
+  // A client losing its server (restart, network) must not crash the process: pg-pool only
+  // listens on idle clients, so checked-out ones get a listener of their own. Their
+  // pending queries fail (and are reported as SERVICE_UNAVAILABLE); the pool replaces them.
   pool.on('error', (error) => logger.warn(`database connection lost: ${error.message}`));
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  pool.on('connect', (client) => client.on('error', (error) => logger.debug(`database connection error: ${error.message}`)));
+  const settings = Object.entries(options.sessionSettings ?? {});
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({
+      pool,
+      // Awaited before the connection's first query, unlike a pool 'connect' listener.
+      onCreateConnection: async (connection) => {
+        for (const [name, value] of settings) await connection.executeQuery(CompiledQuery.raw('select set_config($1, $2, false)', [name, value]));
+      },
+    }),
+  });
   const close = async () => {
     await db.destroy();
     await embedded?.close();

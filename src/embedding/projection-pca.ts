@@ -3,62 +3,95 @@ import { PROJECTION_VERSION, type Projection } from './projection.ts';
 
 /**
  * PCA fitted on a sample of corpus embeddings: centre on the sample mean, keep the top-k
- * principal directions. The covariance is accumulated here in float64 (one pass, no n×d
- * matrix in memory); the eigen-decomposition is ml-matrix's symmetric solver. Each
- * direction's sign is fixed (largest component positive) so refits are deterministic.
+ * principal directions. Samples are accumulated one batch at a time (sum and upper
+ * triangle of XᵀX in float64), so an ingest can fit while it is still embedding; the
+ * eigen-decomposition is ml-matrix's symmetric solver. Each direction's sign is fixed
+ * (largest component positive) so refits are deterministic.
  */
-export function fitPcaProjection(samples: readonly Float32Array[], dimensions: number): Projection {
-  const n = samples.length;
-  if (n < 2) throw new RangeError('PCA needs at least two sample vectors');
-  const d = samples[0]!.length;
-  if (dimensions < 1 || dimensions > d) throw new RangeError(`PCA dimensions must be within 1..${d}`);
+export class PcaAccumulator {
+  private readonly sum: Float64Array;
+  private readonly cross: Float64Array;
+  private n = 0;
 
-  const mean = new Float64Array(d);
-  for (const s of samples) for (let i = 0; i < d; i++) mean[i]! += s[i]!;
-  for (let i = 0; i < d; i++) mean[i]! /= n;
+  constructor(private readonly d: number) {
+    this.sum = new Float64Array(d);
+    this.cross = new Float64Array(d * d);
+  }
 
-  // Upper triangle of X_c^T X_c, row by row; centred copy reused per sample.
-  const cov = new Float64Array(d * d);
-  const centred = new Float64Array(d);
-  for (const s of samples) {
-    for (let i = 0; i < d; i++) centred[i] = s[i]! - mean[i]!;
+  get count(): number {
+    return this.n;
+  }
+
+  add(samples: readonly Float32Array[]): void {
+    const { d, sum } = this;
+    for (const s of samples) {
+      if (s.length !== d) throw new RangeError(`expected ${d}-d samples, got ${s.length}-d`);
+      for (let i = 0; i < d; i++) sum[i]! += s[i]!;
+    }
+    // Eight samples per pass over XᵀX: the 2 MiB accumulator is read and written an eighth
+    // as often, which is what bounds this loop (measured ~3x faster than one at a time).
+    const padded = [...samples];
+    while (padded.length % 8 !== 0) padded.push(new Float32Array(d));
+    for (let k = 0; k < padded.length; k += 8) {
+      addEight(this.cross, d, padded[k]!, padded[k + 1]!, padded[k + 2]!, padded[k + 3]!, padded[k + 4]!, padded[k + 5]!, padded[k + 6]!, padded[k + 7]!);
+    }
+    this.n += samples.length;
+  }
+
+  fit(dimensions: number): Projection {
+    const { d, n, sum, cross } = this;
+    if (n < 2) throw new RangeError('PCA needs at least two sample vectors');
+    if (dimensions < 1 || dimensions > d) throw new RangeError(`PCA dimensions must be within 1..${d}`);
+    const mean = Float64Array.from(sum, (v) => v / n);
+    // Sample covariance: (XᵀX − n·μμᵀ) / (n − 1).
+    const matrix = new Matrix(d, d);
     for (let i = 0; i < d; i++) {
-      const ci = centred[i]!;
-      const row = i * d;
-      for (let j = i; j < d; j++) cov[row + j]! += ci * centred[j]!;
+      for (let j = i; j < d; j++) {
+        const v = (cross[i * d + j]! - n * mean[i]! * mean[j]!) / (n - 1);
+        matrix.set(i, j, v);
+        matrix.set(j, i, v);
+      }
     }
+    const eig = new EigenvalueDecomposition(matrix, { assumeSymmetric: true });
+    const values = eig.realEigenvalues;
+    const vectors = eig.eigenvectorMatrix;
+    const order = values.map((_, i) => i).sort((a, b) => values[b]! - values[a]!);
+    const total = values.reduce((a, v) => a + Math.max(v, 0), 0);
+    let kept = 0;
+    const basis = order.slice(0, dimensions).map((col) => {
+      kept += Math.max(values[col]!, 0);
+      const direction = Float32Array.from(vectors.getColumn(col));
+      let peak = 0;
+      for (let i = 1; i < d; i++) if (Math.abs(direction[i]!) > Math.abs(direction[peak]!)) peak = i;
+      if (direction[peak]! < 0) for (let i = 0; i < d; i++) direction[i] = -direction[i]!;
+      return direction;
+    });
+    return Object.freeze({
+      kind: 'pca',
+      inputDimensions: d,
+      dimensions,
+      mean: Float32Array.from(mean),
+      basis,
+      params: { sampleSize: n, explainedVariance: Number((kept / total).toFixed(6)) },
+      version: PROJECTION_VERSION,
+    });
   }
-  const matrix = new Matrix(d, d);
+}
+
+// A free function (not a method) and plain locals: V8 optimises this hot loop best so.
+function addEight(cross: Float64Array, d: number, a: Float32Array, b: Float32Array, c: Float32Array, e: Float32Array, f: Float32Array, g: Float32Array, h: Float32Array, m: Float32Array): void {
   for (let i = 0; i < d; i++) {
+    const ai = a[i]!, bi = b[i]!, ci = c[i]!, ei = e[i]!, fi = f[i]!, gi = g[i]!, hi = h[i]!, mi = m[i]!;
+    const row = i * d;
     for (let j = i; j < d; j++) {
-      const v = cov[i * d + j]! / (n - 1);
-      matrix.set(i, j, v);
-      matrix.set(j, i, v);
+      cross[row + j]! += ai * a[j]! + bi * b[j]! + ci * c[j]! + ei * e[j]! + fi * f[j]! + gi * g[j]! + hi * h[j]! + mi * m[j]!;
     }
   }
+}
 
-  const eig = new EigenvalueDecomposition(matrix, { assumeSymmetric: true });
-  const values = eig.realEigenvalues;
-  const vectors = eig.eigenvectorMatrix;
-  const order = values.map((_, i) => i).sort((a, b) => values[b]! - values[a]!);
-  const total = values.reduce((a, v) => a + Math.max(v, 0), 0);
-  let kept = 0;
-  const basis = order.slice(0, dimensions).map((col) => {
-    kept += Math.max(values[col]!, 0);
-    const direction = Float32Array.from(vectors.getColumn(col));
-    let peak = 0;
-    for (let i = 1; i < d; i++) if (Math.abs(direction[i]!) > Math.abs(direction[peak]!)) peak = i;
-    if (direction[peak]! < 0) for (let i = 0; i < d; i++) direction[i] = -direction[i]!;
-    return direction;
-  });
-
-  return Object.freeze({
-    kind: 'pca',
-    inputDimensions: d,
-    dimensions,
-    mean: Float32Array.from(mean),
-    basis,
-    params: { sampleSize: n, explainedVariance: Number((kept / total).toFixed(6)) },
-    version: PROJECTION_VERSION,
-  });
+export function fitPcaProjection(samples: readonly Float32Array[], dimensions: number): Projection {
+  if (samples.length < 2) throw new RangeError('PCA needs at least two sample vectors');
+  const accumulator = new PcaAccumulator(samples[0]!.length);
+  accumulator.add(samples);
+  return accumulator.fit(dimensions);
 }

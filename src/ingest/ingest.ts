@@ -3,14 +3,15 @@ import { buildHnswIndex } from '../db/build-hnsw-index.ts';
 import { createHeadlineLoader, dedupKey, type HeadlineLoader } from '../db/headline-loader.ts';
 import { hnswIndexExists, type HnswParams } from '../db/hnsw-index.ts';
 import type { Database } from '../db/open-database.ts';
-import { PCA_SAMPLE_SIZE } from '../embedding/create-projection.ts';
+import { createProjection, PCA_SAMPLE_SIZE } from '../embedding/create-projection.ts';
+import { PcaAccumulator } from '../embedding/projection-pca.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { project, type Projection, type ProjectionKind } from '../embedding/projection.ts';
 import type { CopyRow } from './binary-copy.ts';
 import { openSource } from './open-source.ts';
 import { readRecords, type InputFormat } from './read-records.ts';
 import { RejectsWriter } from './rejects-writer.ts';
-import { fitAndStoreProjection, projectionRequest, storedProjection } from './resolve-projection.ts';
+import { projectionRequest, storedProjection, storeProjectionOnce } from './resolve-projection.ts';
 import { StageClock, type Stage } from './stage-clock.ts';
 import { validateRecord, type ValidHeadline } from './validate-record.ts';
 
@@ -73,8 +74,10 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
   const seen = new Set<string>();
   const loader: HeadlineLoader = await createHeadlineLoader(database);
   let embedder: Embedder | undefined;
+  // Before a projection exists, embedded rows wait here while PCA accumulates its sample.
   const fitBuffer: Array<{ rows: Pending[]; vectors: Float32Array[] }> = [];
-  let fitBuffered = 0;
+  const request = projectionRequest(projectionOptions);
+  const pca = request.kind === 'pca' ? new PcaAccumulator(projectionOptions.inputDimensions) : null;
   let chain: Promise<void> = Promise.resolve();
   const inFlight: Promise<void>[] = [];
 
@@ -88,17 +91,17 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
   };
 
   const fitAndFlush = async () => {
-    const sample = fitBuffer.flatMap((b) => b.vectors);
-    projection = await fitAndStoreProjection(database, projectionOptions, sample);
+    const fit = () => (pca ? pca.fit(request.dimensions) : createProjection(request, [], projectionOptions.inputDimensions));
+    projection = await storeProjectionOnce(database, projectionOptions, fit);
     for (const b of fitBuffer.splice(0)) await load(b.rows, b.vectors);
   };
 
   const handle = async (rows: Pending[], vectors: Float32Array[]) => {
     if (projection) return load(rows, vectors);
     fitBuffer.push({ rows, vectors });
-    fitBuffered += rows.length;
-    const needed = projectionRequest(projectionOptions).kind === 'pca' ? PCA_SAMPLE_SIZE : 1;
-    if (fitBuffered >= needed) await fitAndFlush();
+    if (!pca) return fitAndFlush();
+    pca.add(vectors.slice(0, PCA_SAMPLE_SIZE - pca.count));
+    if (pca.count >= PCA_SAMPLE_SIZE) await fitAndFlush();
   };
 
   const submit = async (batch: Pending[]) => {

@@ -1,7 +1,7 @@
 import type { Database } from '../db/open-database.ts';
 import { insertProjection, loadProjection, lockProjection, type StoredProjection } from '../db/projection-repository.ts';
 import { checkProjectionCompatible } from '../embedding/check-projection-compatible.ts';
-import { createProjection, DEFAULT_PROJECTION, type ProjectionRequest } from '../embedding/create-projection.ts';
+import { DEFAULT_PROJECTION, type ProjectionRequest } from '../embedding/create-projection.ts';
 import { PROJECTION_VERSION, type Projection, type ProjectionKind } from '../embedding/projection.ts';
 
 export interface ProjectionOptions {
@@ -32,15 +32,15 @@ export function projectionRequest(options: ProjectionOptions): ProjectionRequest
 }
 
 /**
- * First ingest: fit on the sample and store, under a table lock so two concurrent first
- * ingests agree on one projection (the loser adopts the winner's, if compatible).
+ * First ingest: store the freshly fitted projection, under a table lock so two concurrent
+ * first ingests agree on one (the later one adopts the stored one, if compatible).
  */
-export async function fitAndStoreProjection(database: Database, options: ProjectionOptions, sample: readonly Float32Array[]): Promise<Projection> {
+export async function storeProjectionOnce(database: Database, options: ProjectionOptions, fitted: () => Projection): Promise<Projection> {
   return database.db.transaction().execute(async (trx) => {
     await lockProjection(trx);
     const existing = await loadProjection(trx);
     if (existing) return matching(existing, options);
-    const projection = createProjection(projectionRequest(options), sample, options.inputDimensions);
+    const projection = fitted();
     await insertProjection(trx, options.modelId, projection);
     return projection;
   });

@@ -19,6 +19,8 @@ export interface TestDatabase {
 export interface TestDatabaseOptions {
   /** Start from an empty database instead of one migrated to the latest schema. */
   readonly migrate?: boolean;
+  readonly sessionSettings?: Readonly<Record<string, string>>;
+  readonly statementTimeoutMs?: number;
 }
 
 /**
@@ -39,7 +41,7 @@ export function describeEachDatabase(
       before(async () => {
         const made = mode === 'embedded' ? makeEmbeddedConfig() : await makeServerDatabase();
         cleanup = made.cleanup;
-        const database = await openDatabase(made.config, silentLogger);
+        const database = await openDatabase(made.config, silentLogger, { sessionSettings: options.sessionSettings, statementTimeoutMs: options.statementTimeoutMs });
         if (options.migrate !== false) await migrateToLatest(database.db);
         current = { mode, config: made.config, database };
       });

@@ -5,3 +5,9 @@ export function positiveInt(raw: string): number {
   if (!/^\d+$/.test(raw) || n < 1) throw new InvalidArgumentError('expected a positive integer');
   return n;
 }
+
+export function port(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 65535) throw new InvalidArgumentError('expected a TCP port from 0 (any free port) to 65535');
+  return n;
+}

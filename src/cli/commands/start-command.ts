@@ -5,6 +5,7 @@ import { migrateToLatest } from '../../db/migrations.ts';
 import { runCommand, withDatabase } from '../run-command.ts';
 import { runIngestCommand } from './ingest-command.ts';
 import { redactUrl } from './migrate-command.ts';
+import { serve } from './serve-command.ts';
 
 /** The project's own demo corpus: a few hundred headlines, 2003–2021, many topics. */
 export const DEMO_CSV = fileURLToPath(new URL('../../../data/demo-headlines.csv', import.meta.url));
@@ -12,8 +13,9 @@ export const DEMO_CSV = fileURLToPath(new URL('../../../data/demo-headlines.csv'
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
-    .description('migrate, load the demo headlines into an empty database, and report what is loaded')
-    .action(() =>
+    .description('migrate, load the demo headlines into an empty database, then serve the API')
+    .option('--no-serve', 'stop after migrating and loading')
+    .action((flags: { serve: boolean }) =>
       runCommand(async (ctx) => {
         const count = await withDatabase(ctx, async ({ db, mode, connectionString }) => {
           const applied = await migrateToLatest(db);
@@ -27,6 +29,7 @@ export function registerStartCommand(program: Command): void {
         } else {
           ctx.out(`headlines stored: ${count}`);
         }
+        if (flags.serve) await serve(ctx, ctx.config.port);
       }),
     );
 }

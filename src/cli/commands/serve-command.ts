@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import type { Config } from '../../config/parse-config.ts';
+import { openDatabase } from '../../db/open-database.ts';
+import { createEmbedder } from '../../embedding/create-embedder.ts';
+import { createQueryEmbedder } from '../../embedding/query-embedder.ts';
+import { USE_MODEL_ID } from '../../embedding/use-model-files.ts';
+import { startApiServer } from '../../server/start-api-server.ts';
+import { runCommand, type CommandContext } from '../run-command.ts';
+import { port } from './option-parsers.ts';
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the GraphQL API (/graphql) with /healthz, /readyz and /metrics')
+    .option('--port <n>', 'HTTP port (default PORT, 4000; 0: any free port)', port)
+    .action((flags: { port?: number }) => runCommand((ctx) => serve(ctx, flags.port ?? ctx.config.port)));
+}
+
+export function searchSettings(config: Config): Record<string, string> {
+  const settings: Record<string, string> = {};
+  if (config.searchCandidates !== null) settings['headline_search.candidates'] = String(config.searchCandidates);
+  if (config.searchExactScanRows !== null) settings['headline_search.exact_scan_rows'] = String(config.searchExactScanRows);
+  return settings;
+}
+
+/** Runs until SIGTERM/SIGINT, then drains in-flight requests and closes everything. */
+export async function serve(ctx: CommandContext, port: number): Promise<void> {
+  const database = await openDatabase(ctx.config, ctx.logger, { statementTimeoutMs: ctx.config.statementTimeoutMs, sessionSettings: searchSettings(ctx.config) });
+  try {
+    const embedder = createQueryEmbedder(await createEmbedder(ctx.config, ctx.logger, 'query'), { cacheSize: ctx.config.queryCacheSize });
+    const server = await startApiServer({ database, embedder, modelId: USE_MODEL_ID, logger: ctx.logger, port });
+    if (database.embedded) ctx.logger.info(`embedded database for psql: ${database.connectionString}`);
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
+    });
+    ctx.logger.info(`${signal}: finishing in-flight requests, then stopping`);
+    await server.close();
+    await embedder.close();
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,68 @@
+import { LRUCache } from 'lru-cache';
+import type { Embedder } from './embedder.ts';
+import { normalizeText } from './normalize-text.ts';
+
+export interface QueryEmbedder {
+  /** One query's vector; repeated (normalised) queries come from the cache. */
+  embedQuery(text: string): Promise<Float32Array>;
+  readonly cacheSize: number;
+  close(): Promise<void>;
+}
+
+export interface QueryEmbedderOptions {
+  /** Entries in the LRU cache of normalised query → vector; 0 disables it. */
+  readonly cacheSize: number;
+  /** Most queries merged into one model call. */
+  readonly maxBatch?: number;
+}
+
+/**
+ * Query embedding in the calling thread. A lone query goes straight to the model; queries
+ * that arrive while the model is busy are merged into the next call, which roughly
+ * doubles throughput under load (one batched call costs little more than one query).
+ */
+export function createQueryEmbedder(embedder: Embedder, options: QueryEmbedderOptions): QueryEmbedder {
+  const cache = options.cacheSize > 0 ? new LRUCache<string, Float32Array>({ max: options.cacheSize }) : null;
+  const maxBatch = options.maxBatch ?? 32;
+  const waiting = new Map<string, Array<{ resolve: (v: Float32Array) => void; reject: (e: unknown) => void }>>();
+  let running = false;
+
+  const drain = async () => {
+    if (running || waiting.size === 0) return;
+    running = true;
+    const texts = [...waiting.keys()].slice(0, maxBatch);
+    const callers = texts.map((t) => {
+      const c = waiting.get(t)!;
+      waiting.delete(t);
+      return c;
+    });
+    try {
+      const vectors = await embedder.embed(texts);
+      texts.forEach((t, i) => {
+        cache?.set(t, vectors[i]!);
+        for (const c of callers[i]!) c.resolve(vectors[i]!);
+      });
+    } catch (error) {
+      for (const group of callers) for (const c of group) c.reject(error);
+    } finally {
+      running = false;
+      void drain();
+    }
+  };
+
+  return {
+    cacheSize: options.cacheSize,
+    embedQuery(text) {
+      const key = normalizeText(text);
+      const hit = cache?.get(key);
+      if (hit) return Promise.resolve(hit);
+      return new Promise((resolve, reject) => {
+        const group = waiting.get(key);
+        if (group) group.push({ resolve, reject });
+        else waiting.set(key, [{ resolve, reject }]);
+        void drain();
+      });
+    },
+    close: () => embedder.close(),
+  };
+}

@@ -1,0 +1,13 @@
+import { DateScalar } from './date-scalar.ts';
+import type { Resolvers } from './generated/schema-types.ts';
+
+/** Thin: arguments in, service out. All logic lives in SearchService. */
+export const resolvers: Resolvers = {
+  Date: DateScalar,
+  Query: {
+    search: (_root, args, { search }) => search.search(args.query, args),
+    similar: (_root, args, { search }) => search.similar(args.id, args),
+    headline: (_root, { id }, { search }) => search.headline(id),
+    stats: (_root, _args, { search }) => search.stats(),
+  },
+};

@@ -1,0 +1,111 @@
+import type { Kysely } from 'kysely';
+import { asServiceError } from '../db/database-errors.ts';
+import type { DB } from '../db/schema.ts';
+import { corpusStats, findHeadline, semanticSearch, similarHeadlines } from '../db/search-repository.ts';
+import type { QueryEmbedder } from '../embedding/query-embedder.ts';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { decodeCursor, encodeCursor, searchFingerprint, type CursorPosition } from './cursor.ts';
+import { noInstrumentation, type Instrumentation } from './instrumentation.ts';
+import type { CorpusStats, DateRange, HeadlineRow, ScoredHeadline, SearchPage } from './search-types.ts';
+import { MAX_DEPTH, validateFirst, validateId, validateQuery, validateRange } from './validate-search-input.ts';
+
+export interface PageRequest {
+  readonly first?: number | null;
+  readonly after?: string | null;
+  readonly filter?: { readonly from?: string | null; readonly to?: string | null } | null;
+}
+
+export interface SearchServiceDeps {
+  readonly db: Kysely<DB>;
+  readonly embedder: QueryEmbedder;
+  readonly modelId: string;
+  readonly instrumentation?: Instrumentation;
+  /** Called with each served query text (LOG_QUERIES); failures must not fail the search. */
+  readonly onQuery?: (text: string) => void;
+}
+
+/**
+ * Search with stable cursor paging. Every page re-runs the ranking up to the cursor's
+ * depth plus one page (plus one row to learn whether more exist), so concatenated pages
+ * equal one large query: same function, same order, ties broken by id.
+ */
+export class SearchService {
+  private readonly instrumentation: Instrumentation;
+
+  constructor(private readonly deps: SearchServiceDeps) {
+    this.instrumentation = deps.instrumentation ?? noInstrumentation;
+  }
+
+  async search(query: string, page: PageRequest): Promise<SearchPage> {
+    const normalized = validateQuery(query);
+    const { first, range } = this.pageArgs(page);
+    const fingerprint = searchFingerprint('search', normalized, range);
+    const after = page.after ? decodeCursor(page.after, fingerprint) : null;
+    const embedding = await this.instrumentation.embedding(() => this.deps.embedder.embedQuery(normalized));
+    this.deps.onQuery?.(query);
+    const k = this.depth(after, first);
+    const rows = await this.db('semantic_search', () => semanticSearch(this.deps.db, embedding, k, range));
+    return this.page(rows, after, first, fingerprint);
+  }
+
+  async similar(id: string, page: PageRequest): Promise<SearchPage> {
+    validateId(id);
+    const { first, range } = this.pageArgs(page);
+    const fingerprint = searchFingerprint('similar', id, range);
+    const after = page.after ? decodeCursor(page.after, fingerprint) : null;
+    const k = this.depth(after, first);
+    const [exists, rows] = await Promise.all([
+      this.db('find_headline', () => findHeadline(this.deps.db, id)),
+      this.db('similar_headlines', () => similarHeadlines(this.deps.db, id, k, range)),
+    ]);
+    if (!exists) throw new AppError(ErrorCode.NOT_FOUND, `No headline with id ${id}.`);
+    return this.page(rows, after, first, fingerprint);
+  }
+
+  async headline(id: string): Promise<HeadlineRow | null> {
+    validateId(id);
+    return this.db('find_headline', () => findHeadline(this.deps.db, id));
+  }
+
+  async stats(): Promise<CorpusStats> {
+    const stats = await this.db('corpus_stats', () => corpusStats(this.deps.db));
+    return { ...stats, model: stats.model ?? this.deps.modelId };
+  }
+
+  private pageArgs(page: PageRequest): { first: number; range: DateRange } {
+    return { first: validateFirst(page.first), range: validateRange(page.filter) };
+  }
+
+  private depth(after: CursorPosition | null, first: number): number {
+    const offset = after?.rank ?? 0;
+    if (offset >= MAX_DEPTH) throw new AppError(ErrorCode.BAD_USER_INPUT, `Paging reaches the first ${MAX_DEPTH} results only.`);
+    return Math.min(offset + first, MAX_DEPTH) + 1;
+  }
+
+  private page(rows: readonly ScoredHeadline[], after: CursorPosition | null, first: number, fingerprint: string): SearchPage {
+    let rest = rows;
+    if (after) {
+      const at = rows.findIndex((r) => r.id === after.id);
+      // The cursor's row normally sits at its rank; if the corpus changed, fall back to
+      // "strictly after (similarity, id)" in the ranking's order.
+      rest = at >= 0 ? rows.slice(at + 1) : rows.filter((r) => r.similarity < after.similarity || (r.similarity === after.similarity && BigInt(r.id) > BigInt(after.id)));
+    }
+    const taken = rest.slice(0, first);
+    const edges = taken.map((r) => ({
+      cursor: encodeCursor({ rank: r.rank, similarity: r.similarity, id: r.id }, fingerprint),
+      node: { id: r.id, publishedOn: r.publishedOn, text: r.text },
+      similarity: r.similarity,
+    }));
+    const last = taken.at(-1);
+    const hasNextPage = rest.length > first && (last?.rank ?? 0) < MAX_DEPTH;
+    return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  private async db<T>(query: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.instrumentation.database(query, work);
+    } catch (error) {
+      throw asServiceError(error);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/** A stored headline as the search layer hands it out (ids are int8, kept as strings). */
+export interface HeadlineRow {
+  readonly id: string;
+  readonly publishedOn: string; // YYYY-MM-DD
+  readonly text: string;
+}
+
+export interface ScoredHeadline extends HeadlineRow {
+  /** Cosine similarity of the full 512-d embeddings. */
+  readonly similarity: number;
+  /** 1-based position in the ranking. */
+  readonly rank: number;
+}
+
+/** Inclusive; null means open-ended. */
+export interface DateRange {
+  readonly from: string | null;
+  readonly to: string | null;
+}
+
+export interface SearchEdge {
+  readonly cursor: string;
+  readonly node: HeadlineRow;
+  readonly similarity: number;
+}
+
+export interface SearchPage {
+  readonly edges: SearchEdge[];
+  readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
+}
+
+export interface CorpusStats {
+  readonly headlines: number;
+  readonly earliest: string | null;
+  readonly latest: string | null;
+  readonly model: string;
+  readonly projection: string;
+  readonly dimensions: number;
+}

@@ -1,0 +1,45 @@
+import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { normalizeText } from '../embedding/normalize-text.ts';
+import type { DateRange } from './search-types.ts';
+
+export const MAX_QUERY_LENGTH = 1000;
+export const MAX_FIRST = 100;
+/** Deepest result reachable by paging: pgvector's HNSW ef_search tops out at 1000. */
+export const MAX_DEPTH = 1000;
+
+const bad = (message: string) => new AppError(ErrorCode.BAD_USER_INPUT, message);
+
+export function validateQuery(query: string): string {
+  if (query.length > MAX_QUERY_LENGTH) throw bad(`\`query\` is ${query.length} characters long; the limit is ${MAX_QUERY_LENGTH}.`);
+  const normalized = normalizeText(query);
+  if (normalized === '') throw bad('`query` is empty; give some words to search for.');
+  return normalized;
+}
+
+export function validateFirst(first: number | null | undefined): number {
+  const n = first ?? 10;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_FIRST) throw bad(`\`first\` must be between 1 and ${MAX_FIRST}; got ${n}.`);
+  return n;
+}
+
+export function validateRange(filter: { from?: string | null; to?: string | null } | null | undefined): DateRange {
+  const from = filter?.from ?? null;
+  const to = filter?.to ?? null;
+  for (const [name, value] of [['from', from], ['to', to]] as const) {
+    if (value !== null && !isIsoDate(value)) throw bad(`\`filter.${name}\` must be a calendar date YYYY-MM-DD; got ${JSON.stringify(value)}.`);
+  }
+  if (from !== null && to !== null && from > to) throw bad(`\`filter.from\` (${from}) is after \`filter.to\` (${to}).`);
+  return { from, to };
+}
+
+export function validateId(id: string): string {
+  if (!/^[1-9]\d{0,18}$/.test(id) || BigInt(id) > 9223372036854775807n) throw bad(`\`id\` must be a headline id (a positive integer); got ${JSON.stringify(id.slice(0, 40))}.`);
+  return id;
+}
+
+export function isIsoDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]) && Number(m[1]) >= 1;
+}

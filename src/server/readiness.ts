@@ -1,0 +1,24 @@
+import { sql } from 'kysely';
+import { migrationStatus } from '../db/migrations.ts';
+import type { Database } from '../db/open-database.ts';
+
+export interface Readiness {
+  readonly ready: boolean;
+  readonly checks: { readonly database: string; readonly model: string; readonly migrations: string };
+}
+
+/** Ready = database answers, the query model is loaded, and no migration is pending. */
+export async function checkReadiness(database: Database, modelLoaded: () => boolean): Promise<Readiness> {
+  let db = 'ok';
+  let migrations = 'ok';
+  try {
+    await sql`select 1`.execute(database.db);
+    const pending = (await migrationStatus(database.db)).filter((m) => !m.appliedAt).map((m) => m.name);
+    if (pending.length > 0) migrations = `pending: ${pending.join(', ')}`;
+  } catch (error) {
+    db = `unreachable: ${(error as Error).message}`;
+    migrations = 'unknown';
+  }
+  const model = modelLoaded() ? 'ok' : 'loading';
+  return { ready: db === 'ok' && migrations === 'ok' && model === 'ok', checks: { database: db, model, migrations } };
+}

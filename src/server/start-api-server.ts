@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import express, { type ErrorRequestHandler } from 'express';
+import type { Database } from '../db/open-database.ts';
+import type { QueryEmbedder } from '../embedding/query-embedder.ts';
+import { createFormatError } from '../graphql/format-error.ts';
+import type { GraphqlContext } from '../graphql/graphql-context.ts';
+import { resolvers } from '../graphql/resolvers.ts';
+import type { Logger } from '../logger.ts';
+import { SearchService } from '../search/search-service.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { checkReadiness } from './readiness.ts';
+
+const SCHEMA_FILE = new URL('../../schema.graphql', import.meta.url);
+const BODY_LIMIT = '64kb';
+
+export interface ApiServerDeps {
+  readonly database: Database;
+  readonly embedder: QueryEmbedder;
+  readonly modelId: string;
+  readonly logger: Logger;
+  readonly port: number;
+  readonly onQuery?: (text: string) => void;
+}
+
+export interface ApiServer {
+  readonly url: string;
+  readonly port: number;
+  readonly search: SearchService;
+  /** For in-process execution (tests): `apollo.executeOperation(request, { contextValue })`. */
+  readonly apollo: ApolloServer<GraphqlContext>;
+  readonly contextValue: GraphqlContext;
+  /** Stops accepting, lets in-flight requests finish, then resolves. */
+  close(): Promise<void>;
+}
+
+/** Apollo Server on Express: /graphql, /healthz, /readyz, /metrics. */
+export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
+  const app = express();
+  const httpServer = http.createServer(app);
+  const metrics = createMetrics(deps.database.pool);
+  const search = new SearchService({ db: deps.database.db, embedder: deps.embedder, modelId: deps.modelId, instrumentation: metrics.instrumentation, onQuery: deps.onQuery });
+  const apollo = new ApolloServer<GraphqlContext>({
+    typeDefs: fs.readFileSync(SCHEMA_FILE, 'utf8'),
+    resolvers,
+    includeStacktraceInErrorResponses: false,
+    // Shutdown is ours (serve-command): drain, then close the embedder and the database.
+    stopOnTerminationSignals: false,
+    formatError: createFormatError((error) => deps.logger.error(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics)],
+  });
+  await apollo.start();
+
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const readiness = await checkReadiness(deps.database, () => true);
+    res.status(readiness.ready ? 200 : 503).json(readiness);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use('/graphql', express.json({ limit: BODY_LIMIT }), expressMiddleware(apollo, { context: async () => ({ search }) }));
+  app.use(jsonErrors);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(deps.port, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  deps.logger.info(`GraphQL API on http://localhost:${port}/graphql`);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    search,
+    apollo,
+    contextValue: { search },
+    close: () => apollo.stop(),
+  };
+}
+
+/** Request-level failures (body too large, malformed JSON) as GraphQL-shaped JSON, no stack. */
+const jsonErrors: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, _next) => {
+  const status = error.status ?? 500;
+  const message = error.type === 'entity.too.large' ? `Request body exceeds ${BODY_LIMIT}.` : status < 500 ? 'Malformed request.' : 'Internal server error';
+  res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+};
+
+function metricsPlugin(metrics: Metrics): ApolloServerPlugin<GraphqlContext> {
+  return {
+    async requestDidStart() {
+      const started = performance.now();
+      return {
+        async willSendResponse({ operationName, operation, errors }) {
+          const firstField = operation?.selectionSet.selections.find((s) => s.kind === 'Field');
+          const name = operationName ?? (firstField && 'name' in firstField ? firstField.name.value : 'unknown');
+          metrics.observeRequest(name, errors && errors.length > 0 ? 'error' : 'ok', (performance.now() - started) / 1000);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { sql } from 'kysely';
+import type { QueryEmbedder } from '../src/embedding/query-embedder.ts';
+import { USE_MODEL_ID } from '../src/embedding/use-model-files.ts';
+import { toVectorLiteral } from '../src/db/vector-literal.ts';
+import { silentLogger } from '../src/logger.ts';
+import { startApiServer, type ApiServer } from '../src/server/start-api-server.ts';
+import { loadFixture, queryEmbedder } from './support/graphql-fixture.ts';
+import { describeEachDatabase } from './support/test-databases.ts';
+
+interface Edge {
+  cursor: string;
+  similarity: number;
+  node: { id: string; text: string; publishedOn: string };
+}
+interface Page {
+  edges: Edge[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+const PAGE = `edges { cursor similarity node { id text publishedOn } } pageInfo { hasNextPage endCursor }`;
+const SEARCH = `query($q: String!, $first: Int, $after: String, $filter: HeadlineFilter) { search(query: $q, first: $first, after: $after, filter: $filter) { ${PAGE} } }`;
+const SIMILAR = `query($id: ID!, $first: Int, $after: String, $filter: HeadlineFilter) { similar(id: $id, first: $first, after: $after, filter: $filter) { ${PAGE} } }`;
+
+let embedder: QueryEmbedder;
+before(async () => {
+  embedder = await queryEmbedder();
+});
+after(async () => {
+  await embedder?.close();
+});
+
+// The fixture is small enough for exact scans; force the HNSW path so it is what is tested.
+describeEachDatabase(
+  'GraphQL API',
+  (get) => {
+    let server: ApiServer;
+
+    before(async () => {
+      await loadFixture(get().database);
+      server = await startApiServer({ database: get().database, embedder, modelId: USE_MODEL_ID, logger: silentLogger, port: 0 });
+    });
+    after(async () => {
+      await server?.close();
+    });
+
+    async function gql(query: string, variables: Record<string, unknown> = {}) {
+      const response = await server.apollo.executeOperation({ query, variables }, { contextValue: server.contextValue });
+      assert.equal(response.body.kind, 'single');
+      return response.body.kind === 'single' ? response.body.singleResult : { data: undefined, errors: undefined };
+    }
+    async function page(query: string, variables: Record<string, unknown>): Promise<Page> {
+      const result = await gql(query, variables);
+      assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+      const data = result.data as Record<string, Page>;
+      return data.search ?? data.similar!;
+    }
+    async function errorCode(query: string, variables: Record<string, unknown>): Promise<string> {
+      const result = await gql(query, variables);
+      assert.ok(result.errors && result.errors.length > 0, 'expected an error');
+      assert.doesNotMatch(JSON.stringify(result.errors), /\bat .*\.(ts|js):\d+|select |from headlines/i, 'no stack traces or SQL');
+      return String(result.errors[0]!.extensions?.code);
+    }
+    /** Exact top-k by full-vector cosine, straight from the table. */
+    async function bruteForce(queryText: string, k: number, from?: string, to?: string): Promise<string[]> {
+      const q = toVectorLiteral(await embedder.embedQuery(queryText));
+      const { rows } = await sql<{ id: string }>`
+        select id from headlines
+        where published_on >= coalesce(${from ?? null}::date, '-infinity') and published_on <= coalesce(${to ?? null}::date, 'infinity')
+        order by embedding <=> ${q}::halfvec(512), id limit ${k}`.execute(get().database.db);
+      return rows.map((r) => r.id);
+    }
+
+    test('topical queries return topical headlines first', async () => {
+      const topics: Array<[string, RegExp]> = [
+        ['bushfire threatens homes', /fire|blaze|burn|flame/],
+        ['drought hits farmers', /drought|dry|farm|rain|water|crop/],
+        ['war in iraq', /iraq|war|troops|saddam|baghdad|military|us /],
+        ['cricket test match', /cricket|test|wicket|ashes|bat|bowl|innings|odi/],
+      ];
+      for (const [query, words] of topics) {
+        const { edges } = await page(SEARCH, { q: query, first: 5 });
+        assert.equal(edges.length, 5);
+        const hits = edges.filter((e) => words.test(e.node.text)).length;
+        assert.ok(hits >= 3, `${query}: ${edges.map((e) => e.node.text).join(' | ')}`);
+        for (let i = 1; i < edges.length; i++) assert.ok(edges[i - 1]!.similarity >= edges[i]!.similarity);
+      }
+    });
+
+    test('pages 1..5 of 10 equal the first 50 of one query, with and without a filter', async () => {
+      for (const filter of [undefined, { from: '2003-06-01', to: '2012-12-31' }]) {
+        const whole = await page(SEARCH, { q: 'police investigate crash', first: 50, filter });
+        assert.equal(whole.edges.length, 50);
+        const ids: string[] = [];
+        let after: string | null = null;
+        for (let i = 0; i < 5; i++) {
+          const p: Page = await page(SEARCH, { q: 'police investigate crash', first: 10, after, filter });
+          assert.equal(p.edges.length, 10);
+          assert.equal(p.pageInfo.hasNextPage, true);
+          ids.push(...p.edges.map((e) => e.node.id));
+          after = p.pageInfo.endCursor;
+        }
+        assert.deepEqual(ids, whole.edges.map((e) => e.node.id));
+        assert.equal(new Set(ids).size, 50);
+      }
+    });
+
+    test('date filters: results in range; one day and one week equal brute force; short ranges end the paging', async () => {
+      const wide = await page(SEARCH, { q: 'election campaign', first: 30, filter: { from: '2005-01-01', to: '2010-12-31' } });
+      assert.equal(wide.edges.length, 30);
+      assert.ok(wide.edges.every((e) => e.node.publishedOn >= '2005-01-01' && e.node.publishedOn <= '2010-12-31'));
+      const { rows } = await sql<{ d: string; n: number }>`select published_on::text as d, count(*)::int as n from headlines group by 1 having count(*) >= 5 order by 2 desc, 1 limit 1`.execute(get().database.db);
+      const day = rows[0]!.d;
+      const oneDay = await page(SEARCH, { q: 'council plans', first: 5, filter: { from: day, to: day } });
+      assert.deepEqual(oneDay.edges.map((e) => e.node.id), await bruteForce('council plans', 5, day, day));
+      const week = await page(SEARCH, { q: 'council plans', first: 10, filter: { from: '2003-03-01', to: '2003-03-07' } });
+      assert.deepEqual(week.edges.map((e) => e.node.id), await bruteForce('council plans', 10, '2003-03-01', '2003-03-07'));
+      const { rows: count } = await sql<{ n: number }>`select count(*)::int as n from headlines where published_on between '2021-01-01' and '2021-12-31'`.execute(get().database.db);
+      const few = count[0]!.n;
+      assert.ok(few > 0 && few < 10, `fixture has ${few} rows in 2021`);
+      const short = await page(SEARCH, { q: 'covid vaccine', first: 10, filter: { from: '2021-01-01', to: '2021-12-31' } });
+      assert.equal(short.edges.length, few);
+      assert.equal(short.pageInfo.hasNextPage, false);
+    });
+
+    test('similar(id) excludes the headline and starts with its brute-force nearest neighbour', async () => {
+      const { rows } = await sql<{ id: string; text: string }>`select id, text from headlines order by id limit 1 offset 123`.execute(get().database.db);
+      const target = rows[0]!;
+      const p = await page(SIMILAR, { id: target.id, first: 10 });
+      assert.equal(p.edges.length, 10);
+      assert.ok(!p.edges.some((e) => e.node.id === target.id));
+      const { rows: nn } = await sql<{ id: string }>`
+        select h.id from headlines h, headlines t where t.id = ${target.id}::bigint and h.id <> t.id
+        order by h.embedding <=> t.embedding, h.id limit 1`.execute(get().database.db);
+      assert.equal(p.edges[0]!.node.id, nn[0]!.id);
+    });
+
+    test('headline(id), stats', async () => {
+      const one = await gql(`{ headline(id: "1") { id text publishedOn } }`);
+      assert.equal((one.data as { headline: { id: string } }).headline.id, '1');
+      const missing = await gql(`{ headline(id: "999999999") { id } }`);
+      assert.equal(missing.errors, undefined);
+      assert.equal((missing.data as { headline: null }).headline, null);
+      const stats = await gql(`{ stats { headlines earliest latest model projection dimensions } }`);
+      const s = (stats.data as { stats: Record<string, unknown> }).stats;
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from headlines`.execute(get().database.db);
+      assert.ok(rows[0]!.n > 2900);
+      assert.equal(s.headlines, rows[0]!.n);
+      assert.equal(s.projection, 'pca-64');
+      assert.equal(s.dimensions, 64);
+      assert.equal(s.model, USE_MODEL_ID);
+      assert.match(String(s.earliest), /^2003-/);
+    });
+
+    test('bad input is BAD_USER_INPUT, unknown headline in similar is NOT_FOUND', async () => {
+      const first = await page(SEARCH, { q: 'floods', first: 2 });
+      const otherCursor = first.pageInfo.endCursor;
+      const cases: Array<[string, Record<string, unknown>, string]> = [
+        [SEARCH, { q: '' }, 'BAD_USER_INPUT'],
+        [SEARCH, { q: '   \t ' }, 'BAD_USER_INPUT'],
+        [SEARCH, { q: 'x'.repeat(1001) }, 'BAD_USER_INPUT'],
+        [SEARCH, { q: 'floods', first: 0 }, 'BAD_USER_INPUT'],
+        [SEARCH, { q: 'floods', first: 101 }, 'BAD_USER_INPUT'],
+        [SEARCH, { q: 'floods', filter: { from: '2003-02-30' } }, 'BAD_USER_INPUT'],
+        [SEARCH, { q: 'floods', filter: { to: '20030219' } }, 'BAD_USER_INPUT'],
+        [SEARCH, { q: 'floods', filter: { from: '2010-01-02', to: '2010-01-01' } }, 'BAD_USER_INPUT'],
+        [SEARCH, { q: 'floods', after: 'not-a-cursor' }, 'BAD_USER_INPUT'],
+        [SEARCH, { q: 'fires', after: otherCursor }, 'BAD_USER_INPUT'],
+        [SEARCH, { q: 'floods', after: otherCursor, filter: { from: '2004-01-01' } }, 'BAD_USER_INPUT'],
+        [SIMILAR, { id: 'abc' }, 'BAD_USER_INPUT'],
+        [SIMILAR, { id: '-5' }, 'BAD_USER_INPUT'],
+        [SIMILAR, { id: '999999999' }, 'NOT_FOUND'],
+      ];
+      for (const [query, variables, code] of cases) assert.equal(await errorCode(query, variables), code, JSON.stringify(variables).slice(0, 80));
+      assert.equal(await errorCode(`{ search(query: "x", filter: { from: "2003-13-01" }) { edges { cursor } } }`, {}), 'BAD_USER_INPUT');
+    });
+
+    test('over HTTP: /graphql, /healthz, /readyz, /metrics, body limit', async () => {
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: SEARCH, variables: { q: 'storm damage', first: 3 } }),
+      });
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as { data: { search: Page } };
+      assert.equal(body.data.search.edges.length, 3);
+      assert.deepEqual(await (await fetch(`${server.url}/healthz`)).json(), { status: 'ok' });
+      const ready = await fetch(`${server.url}/readyz`);
+      assert.equal(ready.status, 200);
+      assert.equal(((await ready.json()) as { ready: boolean }).ready, true);
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      assert.match(metrics, /headline_search_graphql_requests_total\{operation="search",outcome="ok"\} \d+/);
+      assert.match(metrics, /headline_search_graphql_request_duration_seconds_bucket/);
+      assert.match(metrics, /headline_search_query_embedding_duration_seconds_count \d+/);
+      assert.match(metrics, /headline_search_database_duration_seconds_count\{query="semantic_search"\} \d+/);
+      assert.match(metrics, /headline_search_db_pool_connections\{state="total"\} \d+/);
+      const huge = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: SEARCH, variables: { q: 'x'.repeat(200_000) } }) });
+      assert.equal(huge.status, 413);
+      assert.doesNotMatch(await huge.text(), /at .*node_modules/);
+    });
+  },
+  { sessionSettings: { 'headline_search.exact_scan_rows': '0' }, statementTimeoutMs: 5000 },
+);

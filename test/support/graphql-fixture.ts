@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseConfig } from '../../src/config/parse-config.ts';
+import { DEFAULT_HNSW_PARAMS } from '../../src/db/hnsw-index.ts';
+import type { Database } from '../../src/db/open-database.ts';
+import { createEmbedder } from '../../src/embedding/create-embedder.ts';
+import { createQueryEmbedder, type QueryEmbedder } from '../../src/embedding/query-embedder.ts';
+import { USE_MODEL_ID } from '../../src/embedding/use-model-files.ts';
+import { ingest } from '../../src/ingest/ingest.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { SAMPLE_CSV } from './ingest-fixtures.ts';
+
+export const FIXTURE_ROWS = 3000;
+
+/** Every 33rd row of the shared sample: ~3,000 real headlines spread over 2003–2021. */
+export function fixtureCsv(): string {
+  const lines = fs.readFileSync(SAMPLE_CSV, 'utf8').trim().split('\n');
+  const picked = lines.slice(1).filter((_, i) => i % 33 === 0).slice(0, FIXTURE_ROWS);
+  return [lines[0], ...picked].join('\n') + '\n';
+}
+
+/** Loads the fixture through the real ingest path (PCA-64, HNSW index built). */
+export async function loadFixture(database: Database): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-fixture-'));
+  const file = path.join(dir, 'fixture.csv');
+  fs.writeFileSync(file, fixtureCsv());
+  const config = parseConfig({ EMBED_BACKEND: 'wasm' });
+  try {
+    await ingest(
+      { source: file, rejectsFile: () => path.join(dir, 'rejects.tsv'), maxTextLength: 1000, batchSize: 1000, hnsw: DEFAULT_HNSW_PARAMS },
+      { database, modelId: USE_MODEL_ID, createEmbedder: () => createEmbedder(config, silentLogger, 'bulk') },
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function queryEmbedder(cacheSize = 100): Promise<QueryEmbedder> {
+  return createQueryEmbedder(await createEmbedder(parseConfig({ EMBED_BACKEND: 'wasm' }), silentLogger, 'query'), { cacheSize });
+}
