@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import pg from 'pg';
@@ -11,17 +10,10 @@ import { openDatabase } from '../src/db/open-database.ts';
 import { silentLogger } from '../src/logger.ts';
 import { expectedRows, sampleCsv, tempDir } from './support/ingest-fixtures.ts';
 import { ROOT, runCli } from './support/run-cli.ts';
+import { freePort } from './support/serve-process.ts';
 import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
 
 const ROWS = 1500;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function countRows(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });

@@ -5,6 +5,8 @@ import { registerIngestCommand } from './commands/ingest-command.ts';
 import { registerReindexCommand } from './commands/reindex-command.ts';
 import { registerSearchCommand } from './commands/search-command.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
+import { registerEmbedQueriesCommand } from './commands/embed-queries-command.ts';
+import { registerGrantAnalystCommand } from './commands/grant-analyst-command.ts';
 import { registerMigrateCommand } from './commands/migrate-command.ts';
 import { registerStartCommand } from './commands/start-command.ts';
 
@@ -21,5 +23,7 @@ registerIngestCommand(program);
 registerReindexCommand(program);
 registerServeCommand(program);
 registerSearchCommand(program);
+registerEmbedQueriesCommand(program);
+registerGrantAnalystCommand(program);
 
 await program.parseAsync(process.argv);

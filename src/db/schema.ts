@@ -30,8 +30,18 @@ export interface ProjectionBasisTable {
   direction: VectorLiteral;
 }
 
+export interface SearchQueriesTable {
+  id: GeneratedAlways<string>;
+  text: string;
+  embedding: VectorLiteral | null;
+  created_at: Generated<Date>;
+  embedded_at: Date | null;
+  error: string | null;
+}
+
 export interface DB {
   headlines: HeadlinesTable;
+  search_queries: SearchQueriesTable;
   projection: ProjectionTable;
   projection_basis: ProjectionBasisTable;
 }

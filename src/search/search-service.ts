@@ -20,8 +20,8 @@ export interface SearchServiceDeps {
   readonly embedder: QueryEmbedder;
   readonly modelId: string;
   readonly instrumentation?: Instrumentation;
-  /** Called with each served query text (LOG_QUERIES); failures must not fail the search. */
-  readonly onQuery?: (text: string) => void;
+  /** Called with each served query and its vector (LOG_QUERIES); must not throw. */
+  readonly onQuery?: (text: string, embedding: Float32Array) => void;
 }
 
 /**
@@ -42,7 +42,7 @@ export class SearchService {
     const fingerprint = searchFingerprint('search', normalized, range);
     const after = page.after ? decodeCursor(page.after, fingerprint) : null;
     const embedding = await this.instrumentation.embedding(() => this.deps.embedder.embedQuery(normalized));
-    this.deps.onQuery?.(query);
+    this.deps.onQuery?.(query, embedding);
     const k = this.depth(after, first);
     const rows = await this.db('semantic_search', () => semanticSearch(this.deps.db, embedding, k, range));
     return this.page(rows, after, first, fingerprint);

@@ -24,7 +24,7 @@ export interface ApiServerDeps {
   readonly modelId: string;
   readonly logger: Logger;
   readonly port: number;
-  readonly onQuery?: (text: string) => void;
+  readonly onQuery?: (text: string, embedding: Float32Array) => void;
 }
 
 export interface ApiServer {

@@ -4,6 +4,8 @@ import { openDatabase } from '../../db/open-database.ts';
 import { createEmbedder } from '../../embedding/create-embedder.ts';
 import { createQueryEmbedder } from '../../embedding/query-embedder.ts';
 import { USE_MODEL_ID } from '../../embedding/use-model-files.ts';
+import { recordServedQuery } from '../../db/search-queries-repository.ts';
+import { startQueryEmbeddingWorker } from '../../search/query-embedding-worker.ts';
 import { startApiServer } from '../../server/start-api-server.ts';
 import { runCommand, type CommandContext } from '../run-command.ts';
 import { port } from './option-parsers.ts';
@@ -28,7 +30,11 @@ export async function serve(ctx: CommandContext, port: number): Promise<void> {
   const database = await openDatabase(ctx.config, ctx.logger, { statementTimeoutMs: ctx.config.statementTimeoutMs, sessionSettings: searchSettings(ctx.config) });
   try {
     const embedder = createQueryEmbedder(await createEmbedder(ctx.config, ctx.logger, 'query'), { cacheSize: ctx.config.queryCacheSize });
-    const server = await startApiServer({ database, embedder, modelId: USE_MODEL_ID, logger: ctx.logger, port });
+    const onQuery = ctx.config.logQueries
+      ? (text: string, embedding: Float32Array) => void recordServedQuery(database.db, text, embedding).catch((e: Error) => ctx.logger.warn(`LOG_QUERIES: ${e.message}`))
+      : undefined;
+    const server = await startApiServer({ database, embedder, modelId: USE_MODEL_ID, logger: ctx.logger, port, onQuery });
+    const queries = await startQueryEmbeddingWorker({ database, embed: (texts) => Promise.all(texts.map((t) => embedder.embedQuery(t))), logger: ctx.logger });
     if (database.embedded) ctx.logger.info(`embedded database for psql: ${database.connectionString}`);
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -36,6 +42,7 @@ export async function serve(ctx: CommandContext, port: number): Promise<void> {
     });
     ctx.logger.info(`${signal}: finishing in-flight requests, then stopping`);
     await server.close();
+    await queries.close();
     await embedder.close();
   } finally {
     await database.close();
