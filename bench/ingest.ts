@@ -39,12 +39,15 @@ console.log(`embedding alone (${embedder.backend}, ${server.config.embedWorkers}
 {
   const database = await openDatabase(server.config, silentLogger);
   await migrateToLatest(database.db);
+  const elu0 = performance.eventLoopUtilization();
   const summary = await ingest(
     { source: subset, rejectsFile: () => path.join(os.tmpdir(), 'hs-bench-rejects.tsv'), maxTextLength: 1000, batchSize: BATCH, hnsw: DEFAULT_HNSW_PARAMS },
     { database, modelId: USE_MODEL_ID, createEmbedder: async () => ({ ...embedder, close: async () => undefined }) },
   );
+  const elu = performance.eventLoopUtilization(elu0);
   await database.close();
   const s = summary.seconds;
+  console.log(`main thread busy ${(elu.utilization * 100).toFixed(0)}% of the ingest (${(elu.active / 1000).toFixed(1)} s)`);
   const rate = summary.loaded / s.total;
   console.log(
     `end to end (server): ${summary.loaded} rows in ${s.total.toFixed(1)} s = ${rate.toFixed(0)} rows/s ` +

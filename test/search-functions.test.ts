@@ -7,6 +7,7 @@ import { fromVectorLiteral, toVectorLiteral } from '../src/db/vector-literal.ts'
 import { gaussianProjection } from '../src/embedding/projection-gaussian.ts';
 import { project } from '../src/embedding/projection.ts';
 import { halfCosine, randomUnitVectors } from './support/random-vectors.ts';
+import type { SearchRow } from './support/search-row.ts';
 import { describeEachDatabase } from './support/test-databases.ts';
 
 const N = 600;
@@ -15,13 +16,6 @@ const projection = gaussianProjection(512, 16, 5);
 // Dates cycle over 30 days of 2010 so ranges have a known population.
 const dateOf = (i: number) => `2010-01-${String((i % 30) + 1).padStart(2, '0')}`;
 
-interface Row {
-  id: string;
-  published_on: string;
-  text: string;
-  similarity: number;
-  rank: number;
-}
 
 describeEachDatabase('semantic_search and similar_headlines', (get) => {
   let ids: string[] = [];
@@ -49,7 +43,7 @@ describeEachDatabase('semantic_search and similar_headlines', (get) => {
   const search = async (q: Float32Array, k: number, from: string | null, to: string | null, settings: Record<string, string> = {}) =>
     get().database.db.transaction().execute(async (trx) => {
       for (const [name, value] of Object.entries(settings)) await sql`select set_config(${name}, ${value}, true)`.execute(trx);
-      const { rows } = await sql<Row>`select * from semantic_search(${toVectorLiteral(q)}::halfvec(512), ${k}, ${from}::date, ${to}::date) order by rank`.execute(trx);
+      const { rows } = await sql<SearchRow>`select * from semantic_search(${toVectorLiteral(q)}::halfvec(512), ${k}, ${from}::date, ${to}::date) order by rank`.execute(trx);
       return rows;
     });
 
@@ -100,13 +94,13 @@ describeEachDatabase('semantic_search and similar_headlines', (get) => {
   test('similar_headlines excludes the headline itself and starts with its nearest neighbour', async () => {
     const { db } = get().database;
     const target = 17;
-    const { rows } = await sql<Row>`select * from similar_headlines(${ids[target]!}::bigint, 5) order by rank`.execute(db);
+    const { rows } = await sql<SearchRow>`select * from similar_headlines(${ids[target]!}::bigint, 5) order by rank`.execute(db);
     assert.equal(rows.length, 5);
     assert.ok(!rows.some((r) => r.id === ids[target]));
     const expected = bruteForce(vectors[target]!, 6).filter((id) => id !== ids[target]).slice(0, 5);
     assert.deepEqual(rows.map((r) => r.id), expected);
     assert.deepEqual(rows.map((r) => r.rank), [1, 2, 3, 4, 5]);
-    const none = await sql<Row>`select * from similar_headlines(-1, 5)`.execute(db);
+    const none = await sql<SearchRow>`select * from similar_headlines(-1, 5)`.execute(db);
     assert.equal(none.rows.length, 0);
   });
 

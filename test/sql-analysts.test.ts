@@ -5,15 +5,9 @@ import pg from 'pg';
 import { tempDir } from './support/ingest-fixtures.ts';
 import { runCli } from './support/run-cli.ts';
 import { freePort, startServeProcess, type ServeProcess } from './support/serve-process.ts';
+import type { SearchRow } from './support/search-row.ts';
 import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
 
-interface Row {
-  id: string;
-  published_on: string;
-  text: string;
-  similarity: number;
-  rank: number;
-}
 
 /** The SQL blocks of README's "For SQL analysts", by their `analyst-example` marker. */
 function readmeExamples(): Map<string, string[]> {
@@ -104,7 +98,7 @@ for (const mode of ['embedded', 'server'] as const) {
         );
         const { rows: logged } = await client.query('select max(id) as id from search_queries where text = $1 and embedding is not null', [q]);
         assert.ok(logged[0].id, `${q} was recorded`);
-        const { rows } = await client.query<Row>('select * from search_by_query($1, 8, $2, $3) order by rank', [logged[0].id, filter?.from ?? null, (filter as { to?: string } | null)?.to ?? null]);
+        const { rows } = await client.query<SearchRow>('select * from search_by_query($1, 8, $2, $3) order by rank', [logged[0].id, filter?.from ?? null, (filter as { to?: string } | null)?.to ?? null]);
         assert.deepEqual(rows.map((r) => r.id), data.search.edges.map((e) => e.node.id), q);
         rows.forEach((r, i) => assert.ok(Math.abs(r.similarity - data.search.edges[i]!.similarity) <= 1e-6));
       }
@@ -113,7 +107,7 @@ for (const mode of ['embedded', 'server'] as const) {
     test('similar and similar_headlines agree', async () => {
       const { rows: target } = await client.query("select id from headlines where text = 'rudd wins election in landslide'");
       const data = await graphql<{ similar: { edges: Array<{ similarity: number; node: { id: string } }> } }>(`query($id: ID!) { similar(id: $id, first: 6) { ${PAGE} } }`, { id: target[0].id });
-      const { rows } = await client.query<Row>('select * from similar_headlines($1, 6) order by rank', [target[0].id]);
+      const { rows } = await client.query<SearchRow>('select * from similar_headlines($1, 6) order by rank', [target[0].id]);
       assert.deepEqual(rows.map((r) => r.id), data.similar.edges.map((e) => e.node.id));
       rows.forEach((r, i) => assert.ok(Math.abs(r.similarity - data.similar.edges[i]!.similarity) <= 1e-6));
     });

@@ -12,7 +12,7 @@ export interface ProjectionRequest {
 export const DEFAULT_PROJECTION: ProjectionRequest = Object.freeze({ kind: 'pca', dimensions: 64, seed: 42 });
 
 /** How many corpus embeddings PCA is fitted on (the first ones ingested). */
-export const PCA_SAMPLE_SIZE = 20_000;
+export const PCA_SAMPLE_SIZE = 10_000;
 
 export function createProjection(request: ProjectionRequest, samples: readonly Float32Array[], inputDimensions: number): Projection {
   switch (request.kind) {

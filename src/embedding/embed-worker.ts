@@ -18,7 +18,10 @@ const { backend: request } = workerData as { backend: BackendRequest };
 try {
   const backend = await activateBackend(request, (message) => port.postMessage({ type: 'warn', message } satisfies FromWorker));
   const encoder = await UseEncoder.load();
-  port.on('message', async (message: ToWorker) => {
+  // The pool sends the next batch before this one is done (so a busy main thread never
+  // leaves this worker idle); batches still run one at a time, in order.
+  let queue: Promise<void> = Promise.resolve();
+  const run = async (message: ToWorker) => {
     try {
       // Texts arrive already grouped by length; one model call per batch.
       const flat = await encoder.embedTokens(message.texts.map((t) => encoder.tokenize(t)));
@@ -29,6 +32,9 @@ try {
       const e = error as Error & { code?: string };
       port.postMessage({ type: 'error', id: message.id, message: e.message, code: e.code } satisfies FromWorker);
     }
+  };
+  port.on('message', (message: ToWorker) => {
+    queue = queue.then(() => run(message));
   });
   port.postMessage({ type: 'ready', backend } satisfies FromWorker);
 } catch (error) {

@@ -24,8 +24,16 @@ interface Job {
 
 interface Slot {
   worker: Worker;
-  busy: Job | null;
+  /** Sent to the worker, oldest first; it answers in order. */
+  sent: Job[];
 }
+
+/**
+ * Batches handed to a worker ahead of time. With two, a worker finishing a batch starts
+ * the next at once instead of waiting for the main thread (which may be busy parsing,
+ * projecting or loading) to hand it one.
+ */
+const PREFETCH = 2;
 
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER_URL = new URL(`./embed-worker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
@@ -50,18 +58,20 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
   let backend = options.backend as string;
 
   const dispatch = () => {
-    for (const slot of slots) {
-      if (slot.busy || queue.length === 0) continue;
-      const job = queue.shift()!;
-      slot.busy = job;
-      slot.worker.postMessage({ type: 'embed', id: job.id, texts: job.texts } satisfies ToWorker);
+    for (let depth = 1; depth <= PREFETCH; depth++) {
+      for (const slot of slots) {
+        if (slot.sent.length >= depth || queue.length === 0) continue;
+        const job = queue.shift()!;
+        slot.sent.push(job);
+        slot.worker.postMessage({ type: 'embed', id: job.id, texts: job.texts } satisfies ToWorker);
+      }
     }
   };
 
   const spawn = (): Promise<Slot> =>
     new Promise((resolve, reject) => {
       const worker = startWorker({ backend: options.backend });
-      const slot: Slot = { worker, busy: null };
+      const slot: Slot = { worker, sent: [] };
       let ready = false;
       worker.on('message', (message: FromWorker) => {
         switch (message.type) {
@@ -78,9 +88,8 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
             break;
           case 'result':
           case 'error': {
-            const job = slot.busy;
-            slot.busy = null;
-            if (job?.id === message.id) {
+            const job = slot.sent[0]?.id === message.id ? slot.sent.shift() : undefined;
+            if (job) {
               if (message.type === 'result') job.resolve(message.vectors);
               else job.reject(new AppError((message.code as Code | undefined) ?? ErrorCode.INTERNAL, message.message));
             }
@@ -91,8 +100,7 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
       });
       worker.on('error', (error) => {
         if (!ready) reject(error);
-        slot.busy?.reject(new AppError(ErrorCode.INTERNAL, `embedding worker crashed: ${error.message}`));
-        slot.busy = null;
+        for (const job of slot.sent.splice(0)) job.reject(new AppError(ErrorCode.INTERNAL, `embedding worker crashed: ${error.message}`));
       });
       worker.on('exit', (code) => {
         const index = slots.indexOf(slot);

@@ -1,4 +1,5 @@
 import { seededNormal } from '../../src/embedding/seeded-random.ts';
+import { cosine } from '../../src/eval/correlation.ts';
 
 /** Fixed pseudo-random unit vectors: the stand-in for model output in database tests. */
 export function randomUnitVectors(count: number, dimensions: number, seed: number): Float32Array[] {
@@ -12,24 +13,13 @@ export function randomUnitVectors(count: number, dimensions: number, seed: numbe
 
 /** Cosine similarity after rounding to half precision, as halfvec stores it. */
 export function halfCosine(a: Float32Array, b: Float32Array): number {
-  const ha = toHalf(a);
-  const hb = toHalf(b);
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < ha.length; i++) {
-    dot += ha[i]! * hb[i]!;
-    na += ha[i]! * ha[i]!;
-    nb += hb[i]! * hb[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
+  return cosine(toHalfPrecision(a), toHalfPrecision(b));
 }
 
-function toHalf(v: Float32Array): Float64Array {
-  return Float64Array.from(v, (x) => {
+function toHalfPrecision(v: Float32Array): Float32Array {
+  return Float32Array.from(v, (x) => {
     if (x === 0) return 0;
-    const e = Math.floor(Math.log2(Math.abs(x)));
-    const step = 2 ** (Math.max(e, -14) - 10);
+    const step = 2 ** (Math.max(Math.floor(Math.log2(Math.abs(x))), -14) - 10);
     return Math.round(x / step) * step;
   });
 }
