@@ -96,9 +96,14 @@ for (const mode of ['embedded', 'server'] as const) {
           `query($q: String!, $f: HeadlineFilter) { search(query: $q, first: 8, filter: $f) { ${PAGE} } }`,
           { q, f: filter },
         );
-        const { rows: logged } = await client.query('select max(id) as id from search_queries where text = $1 and embedding is not null', [q]);
-        assert.ok(logged[0].id, `${q} was recorded`);
-        const { rows } = await client.query<SearchRow>('select * from search_by_query($1, 8, $2, $3) order by rank', [logged[0].id, filter?.from ?? null, (filter as { to?: string } | null)?.to ?? null]);
+        // LOG_QUERIES records after answering, so give the insert a moment.
+        let logged: Array<{ id: string | null }> = [];
+        for (let tries = 0; tries < 40 && !logged[0]?.id; tries++) {
+          if (tries > 0) await new Promise((r) => setTimeout(r, 50));
+          ({ rows: logged } = await client.query('select max(id) as id from search_queries where text = $1 and embedding is not null', [q]));
+        }
+        assert.ok(logged[0]?.id, `${q} was recorded`);
+        const { rows } = await client.query<SearchRow>('select * from search_by_query($1, 8, $2, $3) order by rank', [logged[0]!.id, filter?.from ?? null, (filter as { to?: string } | null)?.to ?? null]);
         assert.deepEqual(rows.map((r) => r.id), data.search.edges.map((e) => e.node.id), q);
         rows.forEach((r, i) => assert.ok(Math.abs(r.similarity - data.search.edges[i]!.similarity) <= 1e-6));
       }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { DEFAULT_HNSW_PARAMS } from '../../db/hnsw-index.ts';
 import { migrateToLatest } from '../../db/migrations.ts';
+import type { Database } from '../../db/open-database.ts';
 import { createEmbedder } from '../../embedding/create-embedder.ts';
 import { PROJECTION_KINDS, type ProjectionKind } from '../../embedding/projection.ts';
 import { USE_MODEL_ID } from '../../embedding/use-model-files.ts';
@@ -40,42 +41,40 @@ export function registerIngestCommand(program: Command): void {
     .option('--quiet', 'no progress output')
     .action((source: string, flags: IngestFlags) =>
       runCommand(async (ctx) => {
-        await runIngestCommand(ctx, source, flags);
+        await withDatabase(ctx, (database) => ingestInto(ctx, database, source, flags));
       }),
     );
 }
 
-export async function runIngestCommand(ctx: CommandContext, source: string, flags: Partial<IngestFlags>): Promise<IngestSummary> {
-  return withDatabase(ctx, async (database) => {
-    await migrateToLatest(database.db);
-    const mode = flags.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'log';
-    const reporter = createProgressReporter(mode, (line) => ctx.logger.info(line));
-    let summary: IngestSummary;
-    try {
-      summary = await ingest(
-        {
-          source,
-          format: flags.format,
-          rejectsFile: (name) => flags.rejects ?? defaultRejectsPath(ctx.config.dataDir, name),
-          projection: flags.projection,
-          dimensions: flags.dims,
-          maxTextLength: flags.maxLength ?? DEFAULT_MAX_TEXT_LENGTH,
-          batchSize: flags.batchSize ?? 2000,
-          hnsw: { m: flags.m ?? DEFAULT_HNSW_PARAMS.m, efConstruction: flags.efConstruction ?? DEFAULT_HNSW_PARAMS.efConstruction },
-        },
-        {
-          database,
-          modelId: USE_MODEL_ID,
-          createEmbedder: () => createEmbedder(ctx.config, ctx.logger, 'bulk'),
-          onProgress: (p) => reporter.update(p),
-        },
-      );
-    } finally {
-      reporter.stop();
-    }
-    for (const line of formatSummary(summary)) ctx.out(line);
-    return summary;
-  });
+export async function ingestInto(ctx: CommandContext, database: Database, source: string, flags: Partial<IngestFlags>): Promise<IngestSummary> {
+  await migrateToLatest(database.db);
+  const mode = flags.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'log';
+  const reporter = createProgressReporter(mode, (line) => ctx.logger.info(line));
+  let summary: IngestSummary;
+  try {
+    summary = await ingest(
+      {
+        source,
+        format: flags.format,
+        rejectsFile: (name) => flags.rejects ?? defaultRejectsPath(ctx.config.dataDir, name),
+        projection: flags.projection,
+        dimensions: flags.dims,
+        maxTextLength: flags.maxLength ?? DEFAULT_MAX_TEXT_LENGTH,
+        batchSize: flags.batchSize ?? 2000,
+        hnsw: { m: flags.m ?? DEFAULT_HNSW_PARAMS.m, efConstruction: flags.efConstruction ?? DEFAULT_HNSW_PARAMS.efConstruction },
+      },
+      {
+        database,
+        modelId: USE_MODEL_ID,
+        createEmbedder: () => createEmbedder(ctx.config, ctx.logger, 'bulk'),
+        onProgress: (p) => reporter.update(p),
+      },
+    );
+  } finally {
+    reporter.stop();
+  }
+  for (const line of formatSummary(summary)) ctx.out(line);
+  return summary;
 }
 
 export function formatSummary(s: IngestSummary): string[] {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Config } from '../../config/parse-config.ts';
-import { openDatabase } from '../../db/open-database.ts';
+import { openDatabase, type Database } from '../../db/open-database.ts';
 import { createEmbedder } from '../../embedding/create-embedder.ts';
 import { createQueryEmbedder } from '../../embedding/query-embedder.ts';
 import { USE_MODEL_ID } from '../../embedding/use-model-files.ts';
@@ -25,26 +25,35 @@ export function searchSettings(config: Config): Record<string, string> {
   return settings;
 }
 
-/** Runs until SIGTERM/SIGINT, then drains in-flight requests and closes everything. */
+/** The database as the API uses it: statement timeout and search settings on every connection. */
+export function openApiDatabase(ctx: CommandContext): Promise<Database> {
+  return openDatabase(ctx.config, ctx.logger, { statementTimeoutMs: ctx.config.statementTimeoutMs, sessionSettings: searchSettings(ctx.config) });
+}
+
 export async function serve(ctx: CommandContext, port: number): Promise<void> {
-  const database = await openDatabase(ctx.config, ctx.logger, { statementTimeoutMs: ctx.config.statementTimeoutMs, sessionSettings: searchSettings(ctx.config) });
+  const database = await openApiDatabase(ctx);
   try {
-    const embedder = createQueryEmbedder(await createEmbedder(ctx.config, ctx.logger, 'query'), { cacheSize: ctx.config.queryCacheSize });
-    const onQuery = ctx.config.logQueries
-      ? (text: string, embedding: Float32Array) => void recordServedQuery(database.db, text, embedding).catch((e: Error) => ctx.logger.warn(`LOG_QUERIES: ${e.message}`))
-      : undefined;
-    const server = await startApiServer({ database, embedder, modelId: USE_MODEL_ID, logger: ctx.logger, port, onQuery });
-    const queries = await startQueryEmbeddingWorker({ database, embed: (texts) => Promise.all(texts.map((t) => embedder.embedQuery(t))), logger: ctx.logger });
-    if (database.embedded) ctx.logger.info(`embedded database for psql: ${database.connectionString}`);
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-      process.once('SIGINT', () => resolve('SIGINT'));
-    });
-    ctx.logger.info(`${signal}: finishing in-flight requests, then stopping`);
-    await server.close();
-    await queries.close();
-    await embedder.close();
+    await serveDatabase(ctx, database, port);
   } finally {
     await database.close();
   }
+}
+
+/** Runs until SIGTERM/SIGINT, then drains in-flight requests and closes what it opened. */
+export async function serveDatabase(ctx: CommandContext, database: Database, port: number): Promise<void> {
+  const embedder = createQueryEmbedder(await createEmbedder(ctx.config, ctx.logger, 'query'), { cacheSize: ctx.config.queryCacheSize });
+  const onQuery = ctx.config.logQueries
+    ? (text: string, embedding: Float32Array) => void recordServedQuery(database.db, text, embedding).catch((e: Error) => ctx.logger.warn(`LOG_QUERIES: ${e.message}`))
+    : undefined;
+  const server = await startApiServer({ database, embedder, modelId: USE_MODEL_ID, logger: ctx.logger, port, onQuery });
+  const queries = await startQueryEmbeddingWorker({ database, embed: (texts) => Promise.all(texts.map((t) => embedder.embedQuery(t))), logger: ctx.logger });
+  if (database.embedded) ctx.logger.info(`embedded database for psql: ${database.connectionString}`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  ctx.logger.info(`${signal}: finishing in-flight requests, then stopping`);
+  await server.close();
+  await queries.close();
+  await embedder.close();
 }
