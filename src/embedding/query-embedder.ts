@@ -5,6 +5,8 @@ import { normalizeText } from './normalize-text.ts';
 export interface QueryEmbedder {
   /** One query's vector; repeated (normalised) queries come from the cache. */
   embedQuery(text: string): Promise<Float32Array>;
+  /** True once the model has loaded (queries before that wait for it). */
+  readonly ready: boolean;
   readonly cacheSize: number;
   close(): Promise<void>;
 }
@@ -21,7 +23,10 @@ export interface QueryEmbedderOptions {
  * that arrive while the model is busy are merged into the next call, which roughly
  * doubles throughput under load (one batched call costs little more than one query).
  */
-export function createQueryEmbedder(embedder: Embedder, options: QueryEmbedderOptions): QueryEmbedder {
+export function createQueryEmbedder(model: Embedder | Promise<Embedder>, options: QueryEmbedderOptions): QueryEmbedder {
+  let loaded: Embedder | null = null;
+  const loading = Promise.resolve(model).then((m) => (loaded = m));
+  loading.catch(() => undefined); // surfaced to callers of embedQuery
   const cache = options.cacheSize > 0 ? new LRUCache<string, Float32Array>({ max: options.cacheSize }) : null;
   const maxBatch = options.maxBatch ?? 32;
   const waiting = new Map<string, Array<{ resolve: (v: Float32Array) => void; reject: (e: unknown) => void }>>();
@@ -37,7 +42,7 @@ export function createQueryEmbedder(embedder: Embedder, options: QueryEmbedderOp
       return c;
     });
     try {
-      const vectors = await embedder.embed(texts);
+      const vectors = await (loaded ?? (await loading)).embed(texts);
       texts.forEach((t, i) => {
         cache?.set(t, vectors[i]!);
         for (const c of callers[i]!) c.resolve(vectors[i]!);
@@ -52,6 +57,9 @@ export function createQueryEmbedder(embedder: Embedder, options: QueryEmbedderOp
 
   return {
     cacheSize: options.cacheSize,
+    get ready() {
+      return loaded !== null;
+    },
     embedQuery(text) {
       const key = normalizeText(text);
       const hit = cache?.get(key);
@@ -63,6 +71,6 @@ export function createQueryEmbedder(embedder: Embedder, options: QueryEmbedderOp
         void drain();
       });
     },
-    close: () => embedder.close(),
+    close: async () => (await loading.catch(() => null))?.close(),
   };
 }

@@ -41,7 +41,8 @@ export async function serve(ctx: CommandContext, port: number): Promise<void> {
 
 /** Runs until SIGTERM/SIGINT, then drains in-flight requests and closes what it opened. */
 export async function serveDatabase(ctx: CommandContext, database: Database, port: number): Promise<void> {
-  const embedder = createQueryEmbedder(await createEmbedder(ctx.config, ctx.logger, 'query'), { cacheSize: ctx.config.queryCacheSize });
+  // Listen while the model loads: /healthz answers at once, /readyz says 503 until it is in.
+  const embedder = createQueryEmbedder(createEmbedder(ctx.config, ctx.logger, 'query'), { cacheSize: ctx.config.queryCacheSize });
   const onQuery = ctx.config.logQueries
     ? (text: string, embedding: Float32Array) => void recordServedQuery(database.db, text, embedding).catch((e: Error) => ctx.logger.warn(`LOG_QUERIES: ${e.message}`))
     : undefined;
