@@ -9,8 +9,9 @@ import { migrateToLatest } from '../src/db/migrations.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { createEmbedder } from '../src/embedding/create-embedder.ts';
 import { createProjection } from '../src/embedding/create-projection.ts';
+import { createTfGram } from '../src/embedding/tf-gram.ts';
 import { normalizeText } from '../src/embedding/normalize-text.ts';
-import { project } from '../src/embedding/projection.ts';
+import { project, type ProjectionKind } from '../src/embedding/projection.ts';
 import { USE_MODEL_ID } from '../src/embedding/use-model-files.ts';
 import { readCorpusSample } from '../src/eval/read-corpus-sample.ts';
 import { ingest } from '../src/ingest/ingest.ts';
@@ -41,8 +42,15 @@ console.log(`embedding alone (${embedder.backend}, ${server.config.embedWorkers}
   await migrateToLatest(database.db);
   const elu0 = performance.eventLoopUtilization();
   const summary = await ingest(
-    { source: subset, rejectsFile: () => path.join(os.tmpdir(), 'hs-bench-rejects.tsv'), maxTextLength: 1000, batchSize: BATCH, hnsw: DEFAULT_HNSW_PARAMS },
-    { database, modelId: USE_MODEL_ID, createEmbedder: async () => ({ ...embedder, close: async () => undefined }) },
+    {
+      source: subset,
+      rejectsFile: () => path.join(os.tmpdir(), 'hs-bench-rejects.tsv'),
+      maxTextLength: 1000,
+      batchSize: BATCH,
+      hnsw: DEFAULT_HNSW_PARAMS,
+      projection: (process.env.BENCH_PROJECTION as ProjectionKind | undefined) ?? 'pca',
+    },
+    { database, modelId: USE_MODEL_ID, createEmbedder: async () => ({ ...embedder, close: async () => undefined }), gram: await createTfGram(server.config.embedBackend, console.warn) },
   );
   const elu = performance.eventLoopUtilization(elu0);
   await database.close();
@@ -50,7 +58,7 @@ console.log(`embedding alone (${embedder.backend}, ${server.config.embedWorkers}
   console.log(`main thread busy ${(elu.utilization * 100).toFixed(0)}% of the ingest (${(elu.active / 1000).toFixed(1)} s)`);
   const rate = summary.loaded / s.total;
   console.log(
-    `end to end (server): ${summary.loaded} rows in ${s.total.toFixed(1)} s = ${rate.toFixed(0)} rows/s ` +
+    `end to end (server, ${summary.projection}): ${summary.loaded} rows in ${s.total.toFixed(1)} s = ${rate.toFixed(0)} rows/s ` +
       `(${((100 * rate) / embedRate).toFixed(1)}% of embedding alone); busy s: read ${s.read.toFixed(1)}, dedup ${s.dedup.toFixed(1)}, ` +
       `embed ${s.embed.toFixed(1)}, load ${s.load.toFixed(1)}, index ${s.index.toFixed(1)}`,
   );

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { checkProjectionCompatible } from '../src/embedding/check-projection-compatible.ts';
 import { createProjection } from '../src/embedding/create-projection.ts';
 import { gaussianProjection } from '../src/embedding/projection-gaussian.ts';
-import { fitPcaProjection } from '../src/embedding/projection-pca.ts';
+import { fitPcaProjection, PcaAccumulator } from '../src/embedding/projection-pca.ts';
+import { createTfGram } from '../src/embedding/tf-gram.ts';
 import { identityProjection, project } from '../src/embedding/projection.ts';
 import { seededNormal } from '../src/embedding/seeded-random.ts';
 import { isAppError } from '../src/errors/app-error.ts';
@@ -83,4 +84,14 @@ test('a stored projection that differs from what a command asks for is refused, 
     () => checkProjectionCompatible(stored, { modelId: 'use-lite/2', version: 1, kind: 'gaussian', dimensions: 32 }),
     (e: unknown) => isAppError(e, 'PROJECTION_MISMATCH') && /model use-lite\/1/.test(e.message) && /not gaussian/.test(e.message) && /not 32/.test(e.message),
   );
+});
+
+test('PCA with the tfjs XᵀX equals the plain JavaScript fit', async () => {
+  const { samples } = syntheticSamples(3000, 5);
+  const plain = fitPcaProjection(samples, 3);
+  const fast = new PcaAccumulator(d, await createTfGram('wasm', () => undefined));
+  for (let i = 0; i < samples.length; i += 1000) fast.add(samples.slice(i, i + 1000));
+  const viaTf = fast.fit(3);
+  for (let c = 0; c < 3; c++) assert.ok(Math.abs(dot(plain.basis[c]!, viaTf.basis[c]!)) > 0.9999, `component ${c}`);
+  plain.mean!.forEach((m, i) => assert.ok(Math.abs(m - viaTf.mean![i]!) < 1e-5));
 });

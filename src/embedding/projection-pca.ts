@@ -1,19 +1,28 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { PROJECTION_VERSION, type Projection } from './projection.ts';
 
+/** XᵀX (d × d, row-major) of `rows` samples packed row-major in `flat`. */
+export type GramFunction = (flat: Float32Array, rows: number, d: number) => Float32Array;
+
 /**
  * PCA fitted on a sample of corpus embeddings: centre on the sample mean, keep the top-k
- * principal directions. Samples are accumulated one batch at a time (sum and upper
- * triangle of XᵀX in float64), so an ingest can fit while it is still embedding; the
+ * principal directions. Samples are accumulated one batch at a time, so an ingest can fit
+ * while it is still embedding: the sum and XᵀX of the samples shifted by the first
+ * batch's mean (which keeps float32 products from cancelling against a large mean). The
  * eigen-decomposition is ml-matrix's symmetric solver. Each direction's sign is fixed
  * (largest component positive) so refits are deterministic.
  */
 export class PcaAccumulator {
   private readonly sum: Float64Array;
   private readonly cross: Float64Array;
+  private shift: Float32Array | null = null;
   private n = 0;
 
-  constructor(private readonly d: number) {
+  /** `gram`: an optimised XᵀX (e.g. tfjs's SIMD matMul); without it, plain JavaScript. */
+  constructor(
+    private readonly d: number,
+    private readonly gram?: GramFunction,
+  ) {
     this.sum = new Float64Array(d);
     this.cross = new Float64Array(d * d);
   }
@@ -22,11 +31,29 @@ export class PcaAccumulator {
     return this.n;
   }
 
-  add(samples: readonly Float32Array[]): void {
+  add(raw: readonly Float32Array[]): void {
     const { d, sum } = this;
-    for (const s of samples) {
-      if (s.length !== d) throw new RangeError(`expected ${d}-d samples, got ${s.length}-d`);
-      for (let i = 0; i < d; i++) sum[i]! += s[i]!;
+    if (raw.length === 0) return;
+    for (const s of raw) if (s.length !== d) throw new RangeError(`expected ${d}-d samples, got ${s.length}-d`);
+    if (!this.shift) {
+      const first = new Float64Array(d);
+      for (const s of raw) for (let i = 0; i < d; i++) first[i]! += s[i]!;
+      this.shift = Float32Array.from(first, (v) => v / raw.length);
+    }
+    const shift = this.shift;
+    const samples = raw.map((s) => {
+      const out = new Float32Array(d);
+      for (let i = 0; i < d; i++) out[i] = s[i]! - shift[i]!;
+      return out;
+    });
+    for (const s of samples) for (let i = 0; i < d; i++) sum[i]! += s[i]!;
+    if (this.gram) {
+      const flat = new Float32Array(samples.length * d);
+      samples.forEach((s, r) => flat.set(s, r * d));
+      const g = this.gram(flat, samples.length, d);
+      for (let i = 0; i < d; i++) for (let j = i; j < d; j++) this.cross[i * d + j]! += g[i * d + j]!;
+      this.n += samples.length;
+      return;
     }
     // Eight samples per pass over XᵀX: the 2 MiB accumulator is read and written an eighth
     // as often, which is what bounds this loop (measured ~3x faster than one at a time).
@@ -42,12 +69,13 @@ export class PcaAccumulator {
     const { d, n, sum, cross } = this;
     if (n < 2) throw new RangeError('PCA needs at least two sample vectors');
     if (dimensions < 1 || dimensions > d) throw new RangeError(`PCA dimensions must be within 1..${d}`);
-    const mean = Float64Array.from(sum, (v) => v / n);
-    // Sample covariance: (XᵀX − n·μμᵀ) / (n − 1).
+    // Mean and covariance of the shifted samples; the covariance does not depend on the shift.
+    const shifted = Float64Array.from(sum, (v) => v / n);
+    const mean = Float64Array.from(shifted, (v, i) => v + this.shift![i]!);
     const matrix = new Matrix(d, d);
     for (let i = 0; i < d; i++) {
       for (let j = i; j < d; j++) {
-        const v = (cross[i * d + j]! - n * mean[i]! * mean[j]!) / (n - 1);
+        const v = (cross[i * d + j]! - n * shifted[i]! * shifted[j]!) / (n - 1);
         matrix.set(i, j, v);
         matrix.set(j, i, v);
       }

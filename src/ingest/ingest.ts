@@ -4,7 +4,7 @@ import { createHeadlineLoader, dedupKey, type HeadlineLoader } from '../db/headl
 import { hnswIndexExists, type HnswParams } from '../db/hnsw-index.ts';
 import type { Database } from '../db/open-database.ts';
 import { createProjection, PCA_SAMPLE_SIZE } from '../embedding/create-projection.ts';
-import { PcaAccumulator } from '../embedding/projection-pca.ts';
+import { PcaAccumulator, type GramFunction } from '../embedding/projection-pca.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { project, type Projection, type ProjectionKind } from '../embedding/projection.ts';
 import type { CopyRow } from './binary-copy.ts';
@@ -33,6 +33,8 @@ export interface IngestDeps {
   readonly createEmbedder: () => Promise<Embedder>;
   readonly modelId: string;
   readonly onProgress?: (progress: IngestProgress) => void;
+  /** A fast XᵀX for fitting PCA on the first ingest; plain JavaScript without it. */
+  readonly gram?: GramFunction;
 }
 
 export interface IngestProgress {
@@ -77,7 +79,7 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
   // Before a projection exists, embedded rows wait here while PCA accumulates its sample.
   const fitBuffer: Array<{ rows: Pending[]; vectors: Float32Array[] }> = [];
   const request = projectionRequest(projectionOptions);
-  const pca = request.kind === 'pca' ? new PcaAccumulator(projectionOptions.inputDimensions) : null;
+  const pca = !projection && request.kind === 'pca' ? new PcaAccumulator(projectionOptions.inputDimensions, deps.gram) : null;
   let chain: Promise<void> = Promise.resolve();
   const inFlight: Promise<void>[] = [];
 
