@@ -6,6 +6,7 @@ RUN npm ci && npm prune --omit=dev
 COPY bin ./bin
 COPY migrations ./migrations
 COPY schema.graphql ./
+COPY data ./data
 ENV NODE_ENV=production DATA_DIR=/var/lib/headline-search
 EXPOSE 4000
 CMD ["node", "bin/headlines.js", "start"]
