@@ -50,7 +50,7 @@ console.log(`embedding alone (${embedder.backend}, ${server.config.embedWorkers}
       hnsw: DEFAULT_HNSW_PARAMS,
       projection: (process.env.BENCH_PROJECTION as ProjectionKind | undefined) ?? 'pca',
     },
-    { database, modelId: USE_MODEL_ID, createEmbedder: async () => ({ ...embedder, close: async () => undefined }), gram: await createTfGram(server.config.embedBackend, console.warn) },
+    { database, modelId: USE_MODEL_ID, createEmbedder: async () => ({ ...embedder, close: async () => undefined }), createGram: () => createTfGram(server.config.embedBackend, console.warn) },
   );
   const elu = performance.eventLoopUtilization(elu0);
   await database.close();

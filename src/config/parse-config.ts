@@ -68,7 +68,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
 
   const databaseUrl = value('DATABASE_URL');
   if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
-    problems.push(`DATABASE_URL: expected postgres://user@host:port/database (or postgresql://), got ${JSON.stringify(redact(databaseUrl))}`);
+    problems.push(`DATABASE_URL: expected postgres://user@host:port/database (or postgresql://), got ${JSON.stringify(redactUrl(databaseUrl))}`);
   }
 
   const logLevelRaw = value('LOG_LEVEL')?.toLowerCase() ?? 'info';
@@ -122,6 +122,6 @@ function isPostgresUrl(raw: string): boolean {
 }
 
 /** Never echo a password back into logs. */
-function redact(raw: string): string {
+export function redactUrl(raw: string): string {
   return raw.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 }

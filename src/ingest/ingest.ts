@@ -5,7 +5,7 @@ import { hnswIndexExists, type HnswParams } from '../db/hnsw-index.ts';
 import type { Database } from '../db/open-database.ts';
 import { createProjection, PCA_SAMPLE_SIZE } from '../embedding/create-projection.ts';
 import { PcaAccumulator, type GramFunction } from '../embedding/projection-pca.ts';
-import type { Embedder } from '../embedding/embedder.ts';
+import { USE_DIMENSIONS, type Embedder } from '../embedding/embedder.ts';
 import { project, type Projection, type ProjectionKind } from '../embedding/projection.ts';
 import type { CopyRow } from './binary-copy.ts';
 import { openSource } from './open-source.ts';
@@ -33,8 +33,8 @@ export interface IngestDeps {
   readonly createEmbedder: () => Promise<Embedder>;
   readonly modelId: string;
   readonly onProgress?: (progress: IngestProgress) => void;
-  /** A fast XᵀX for fitting PCA on the first ingest; plain JavaScript without it. */
-  readonly gram?: GramFunction;
+  /** A fast XᵀX for fitting PCA, made only when this ingest fits one; plain JavaScript without it. */
+  readonly createGram?: () => Promise<GramFunction>;
 }
 
 export interface IngestProgress {
@@ -67,7 +67,7 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
   const { database } = deps;
   const clock = new StageClock();
   const started = performance.now();
-  const projectionOptions = { modelId: deps.modelId, inputDimensions: 512, kind: options.projection, dimensions: options.dimensions };
+  const projectionOptions = { modelId: deps.modelId, inputDimensions: USE_DIMENSIONS, kind: options.projection, dimensions: options.dimensions };
   let projection: Projection | null = await storedProjection(database, projectionOptions);
   const source = await openSource(options.source);
   const rejects = new RejectsWriter(options.rejectsFile(source.name));
@@ -79,7 +79,7 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
   // Before a projection exists, embedded rows wait here while PCA accumulates its sample.
   const fitBuffer: Array<{ rows: Pending[]; vectors: Float32Array[] }> = [];
   const request = projectionRequest(projectionOptions);
-  const pca = !projection && request.kind === 'pca' ? new PcaAccumulator(projectionOptions.inputDimensions, deps.gram) : null;
+  const pca = !projection && request.kind === 'pca' ? new PcaAccumulator(projectionOptions.inputDimensions, await deps.createGram?.()) : null;
   let chain: Promise<void> = Promise.resolve();
   const inFlight: Promise<void>[] = [];
 

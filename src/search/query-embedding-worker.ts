@@ -32,18 +32,18 @@ export async function startQueryEmbeddingWorker(options: QueryEmbeddingWorkerOpt
   let again = false;
 
   const handle = async (rows: readonly PendingQuery[]) => {
-    const texts = rows.map((r) => normalizeText(r.text));
-    const good = rows.filter((_, i) => texts[i] !== '');
-    for (const row of rows.filter((_, i) => texts[i] === '')) await storeQueryError(database.db, row.id, 'empty text: nothing to embed');
+    const normalized = rows.map((r) => ({ id: r.id, text: normalizeText(r.text) }));
+    const good = normalized.filter((r) => r.text !== '');
+    for (const row of normalized.filter((r) => r.text === '')) await storeQueryError(database.db, row.id, 'empty text: nothing to embed');
     if (good.length === 0) return;
     try {
-      const vectors = await options.embed(good.map((r) => normalizeText(r.text)));
+      const vectors = await options.embed(good.map((r) => r.text));
       for (const [i, row] of good.entries()) await storeQueryEmbedding(database.db, row.id, vectors[i]!);
     } catch {
       // Isolate the culprit: one at a time, recording each failure on its own row.
       for (const row of good) {
         try {
-          const [vector] = await options.embed([normalizeText(row.text)]);
+          const [vector] = await options.embed([row.text]);
           await storeQueryEmbedding(database.db, row.id, vector!);
         } catch (error) {
           await storeQueryError(database.db, row.id, (error as Error).message.slice(0, 500));

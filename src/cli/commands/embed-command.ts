@@ -1,15 +1,14 @@
 import readline from 'node:readline';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { loadProjection } from '../../db/projection-repository.ts';
 import { openDatabase } from '../../db/open-database.ts';
-import { checkProjectionCompatible } from '../../embedding/check-projection-compatible.ts';
 import { createEmbedder } from '../../embedding/create-embedder.ts';
-import type { Embedder } from '../../embedding/embedder.ts';
+import { USE_DIMENSIONS, type Embedder } from '../../embedding/embedder.ts';
 import { normalizeText } from '../../embedding/normalize-text.ts';
 import { project, type Projection } from '../../embedding/projection.ts';
 import { USE_MODEL_ID } from '../../embedding/use-model-files.ts';
 import { AppError, ErrorCode } from '../../errors/app-error.ts';
+import { storedProjection } from '../../ingest/resolve-projection.ts';
 import { runCommand, type CommandContext } from '../run-command.ts';
 
 const CHUNK = 512;
@@ -55,13 +54,9 @@ export function registerEmbedCommand(program: Command): void {
 async function readStoredProjection(ctx: CommandContext): Promise<Projection> {
   const database = await openDatabase(ctx.config, ctx.logger);
   try {
-    const stored = await loadProjection(database.db).catch(() => null);
+    const stored = await storedProjection(database, { modelId: USE_MODEL_ID, inputDimensions: USE_DIMENSIONS });
     if (!stored) throw new AppError(ErrorCode.NOT_FOUND, '--projected: the database has no stored projection yet (run an ingest first)');
-    checkProjectionCompatible(
-      { modelId: stored.modelId, kind: stored.projection.kind, dimensions: stored.projection.dimensions, version: stored.projection.version },
-      { modelId: USE_MODEL_ID, version: stored.projection.version },
-    );
-    return stored.projection;
+    return stored;
   } finally {
     await database.close();
   }

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { DEFAULT_HNSW_PARAMS } from '../../db/hnsw-index.ts';
 import { migrateToLatest } from '../../db/migrations.ts';
-import { loadProjection } from '../../db/projection-repository.ts';
 import type { Database } from '../../db/open-database.ts';
 import { createEmbedder } from '../../embedding/create-embedder.ts';
 import { createTfGram } from '../../embedding/tf-gram.ts';
@@ -69,6 +68,7 @@ export async function ingestInto(ctx: CommandContext, database: Database, source
         database,
         modelId: USE_MODEL_ID,
         createEmbedder: () => createEmbedder(ctx.config, ctx.logger, 'bulk'),
+        createGram: () => createTfGram(ctx.config.embedBackend, (m) => ctx.logger.warn(m)),
         onProgress: (p) => reporter.update(p),
       },
     );

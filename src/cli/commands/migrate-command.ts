@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { redactUrl } from '../../config/parse-config.ts';
 import { migrateToLatest, migrationStatus } from '../../db/migrations.ts';
 import { runCommand, withDatabase } from '../run-command.ts';
 
@@ -23,8 +24,4 @@ export function registerMigrateCommand(program: Command): void {
         }),
       ),
     );
-}
-
-export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 }

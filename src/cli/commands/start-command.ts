@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { migrateToLatest } from '../../db/migrations.ts';
 import { runCommand } from '../run-command.ts';
 import { ingestInto } from './ingest-command.ts';
-import { redactUrl } from './migrate-command.ts';
+import { redactUrl } from '../../config/parse-config.ts';
 import { openApiDatabase, serveDatabase } from './serve-command.ts';
 
 /** The project's own demo corpus: a few hundred headlines, 2003–2021, many topics. */
