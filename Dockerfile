@@ -2,6 +2,9 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# onnxruntime-node ships its CPU library in the package; without this its install script
+# would fetch the CUDA provider from the network. (For CUDA: build with =cuda12 and a GPU base image.)
+ENV ONNXRUNTIME_NODE_INSTALL=skip
 RUN npm ci && npm prune --omit=dev
 COPY bin ./bin
 COPY migrations ./migrations

@@ -1,7 +1,10 @@
-// npm run bench:embed — embedding throughput and single-query latency on real headlines.
+// npm run bench:embed — embedding throughput and single-query latency on real headlines,
+// for every available runtime side by side (ONNX Runtime, native tfjs if installed, tfjs-wasm).
 // Prints figures; asserts nothing (machines are shared and noisy: read medians).
 import os from 'node:os';
 import { loadConfig } from '../src/config/load-config.ts';
+import { availableBackends } from '../src/embedding/activate-backend.ts';
+import type { BackendName } from '../src/embedding/choose-backend.ts';
 import { createEmbedder } from '../src/embedding/create-embedder.ts';
 import { readCorpusSample } from '../src/eval/read-corpus-sample.ts';
 import { silentLogger } from '../src/logger.ts';
@@ -14,10 +17,11 @@ const QUERIES = 300;
 
 const texts = await readCorpusSample(SAMPLE, ROWS);
 const base = loadConfig();
-console.log(`bench:embed  ${texts.length} headlines from ${SAMPLE}; ${os.availableParallelism()} cores; node ${process.version}`);
+const backends: BackendName[] = process.env.BENCH_BACKENDS ? (process.env.BENCH_BACKENDS.split(',') as BackendName[]) : await availableBackends();
+console.log(`bench:embed  ${texts.length} headlines from ${SAMPLE}; ${os.availableParallelism()} cores; node ${process.version}; backends ${backends.join(', ')}`);
 
-async function bulk(workers: number): Promise<void> {
-  const config = { ...base, embedWorkers: workers };
+async function bulk(backend: BackendName, workers: number): Promise<number> {
+  const config = { ...base, embedBackend: backend, embedWorkers: workers };
   const started = performance.now();
   const embedder = await createEmbedder(config, silentLogger, 'bulk');
   const startup = performance.now() - started;
@@ -29,24 +33,36 @@ async function bulk(workers: number): Promise<void> {
   }
   await embedder.close();
   console.log(
-    `bulk  backend=${embedder.backend} workers=${workers} batch=${config.embedBatchSize}: ` +
+    `bulk  ${backend.padEnd(6)} workers=${workers} batch=${config.embedBatchSize}: ` +
       `median ${median(rates).toFixed(0)} sentences/s over ${RUNS} runs (${rates.map((r) => r.toFixed(0)).join(', ')}); start-up ${startup.toFixed(0)} ms`,
   );
+  return median(rates);
 }
 
-await bulk(1);
-await bulk(base.embedWorkers);
-
-const local = await createEmbedder(base, silentLogger, 'query');
-await local.embed(['warm up the model']);
-const latencies: number[] = [];
-for (let i = 0; i < QUERIES; i++) {
-  const t = performance.now();
-  await local.embed([texts[(i * 17) % texts.length]!]);
-  latencies.push(performance.now() - t);
+async function query(backend: BackendName): Promise<{ p50: number; p95: number }> {
+  const local = await createEmbedder({ ...base, embedBackend: backend }, silentLogger, 'query');
+  await local.embed(['warm up the model']);
+  const latencies: number[] = [];
+  for (let i = 0; i < QUERIES; i++) {
+    const t = performance.now();
+    await local.embed([texts[(i * 17) % texts.length]!]);
+    latencies.push(performance.now() - t);
+  }
+  await local.close();
+  const threads = backend === 'onnx' ? ` threads=${base.embedQueryThreads}` : '';
+  const result = { p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+  console.log(`query ${backend.padEnd(6)} in-process${threads}, ${QUERIES} distinct headlines: p50 ${result.p50.toFixed(2)} ms, p95 ${result.p95.toFixed(2)} ms`);
+  return result;
 }
-await local.close();
-console.log(
-  `query backend=${local.backend} in-process, ${QUERIES} distinct headlines: ` +
-    `p50 ${percentile(latencies, 50).toFixed(2)} ms, p95 ${percentile(latencies, 95).toFixed(2)} ms`,
-);
+
+const summary: string[] = [];
+for (const backend of backends) {
+  const one = await bulk(backend, 1);
+  const all = base.embedWorkers > 1 ? await bulk(backend, base.embedWorkers) : one;
+  const q = await query(backend);
+  summary.push(
+    `| ${backend} | ${one.toFixed(0)} | ${all.toFixed(0)} (${base.embedWorkers} workers, ${(all / one).toFixed(2)}×) | ${q.p50.toFixed(2)} ms | ${q.p95.toFixed(2)} ms |`,
+  );
+}
+console.log('\n| backend | bulk, 1 worker (sentences/s) | bulk, all workers | query p50 | query p95 |\n| --- | --- | --- | --- | --- |');
+for (const line of summary) console.log(line);

@@ -9,7 +9,7 @@ import { migrateToLatest } from '../src/db/migrations.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { createEmbedder } from '../src/embedding/create-embedder.ts';
 import { createProjection } from '../src/embedding/create-projection.ts';
-import { createTfGram } from '../src/embedding/tf-gram.ts';
+import { createGram } from '../src/embedding/create-gram.ts';
 import { normalizeText } from '../src/embedding/normalize-text.ts';
 import { project, type ProjectionKind } from '../src/embedding/projection.ts';
 import { USE_MODEL_ID } from '../src/embedding/use-model-files.ts';
@@ -50,7 +50,7 @@ console.log(`embedding alone (${embedder.backend}, ${server.config.embedWorkers}
       hnsw: DEFAULT_HNSW_PARAMS,
       projection: (process.env.BENCH_PROJECTION as ProjectionKind | undefined) ?? 'pca',
     },
-    { database, modelId: USE_MODEL_ID, createEmbedder: async () => ({ ...embedder, close: async () => undefined }), createGram: () => createTfGram(server.config.embedBackend, console.warn) },
+    { database, modelId: USE_MODEL_ID, createEmbedder: async () => ({ ...embedder, close: async () => undefined }), createGram: () => createGram(server.config.embedBackend, console.warn) },
   );
   const elu = performance.eventLoopUtilization(elu0);
   await database.close();
@@ -69,7 +69,7 @@ await embedder.close();
 await server.drop();
 
 // 3. The load stage alone, with precomputed vectors (PCA-64 fitted on them).
-const projection = createProjection({ kind: 'pca', dimensions: 64 }, vectors, 512);
+const projection = await createProjection({ kind: 'pca', dimensions: 64 }, vectors, 512);
 const rows = texts.map((text, i) => ({ publishedOn: '2003-02-19', text: `${normalizeText(text)} #${i}`, embedding: vectors[i]!, reduced: project(projection, vectors[i]!) }));
 for (const mode of ['server', 'embedded'] as const) {
   const target = mode === 'server' ? await freshServerDatabase('load') : freshEmbeddedConfig();

@@ -5,6 +5,7 @@ import { createProjection } from '../src/embedding/create-projection.ts';
 import { gaussianProjection } from '../src/embedding/projection-gaussian.ts';
 import { fitPcaProjection, PcaAccumulator } from '../src/embedding/projection-pca.ts';
 import { createTfGram } from '../src/embedding/tf-gram.ts';
+import { createOnnxGram } from '../src/embedding/onnx/onnx-gram.ts';
 import { identityProjection, project } from '../src/embedding/projection.ts';
 import { seededNormal } from '../src/embedding/seeded-random.ts';
 import { isAppError } from '../src/errors/app-error.ts';
@@ -30,9 +31,9 @@ function syntheticSamples(n: number, seed: number): { samples: Float32Array[]; d
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
 
-test('pca recovers a known dominant direction, then the second, and centres on the mean', () => {
+test('pca recovers a known dominant direction, then the second, and centres on the mean', async () => {
   const { samples, dominant, second } = syntheticSamples(2000, 7);
-  const pca = fitPcaProjection(samples, 2);
+  const pca = await fitPcaProjection(samples, 2);
   assert.equal(pca.kind, 'pca');
   assert.ok(Math.abs(dot(pca.basis[0]!, dominant)) > 0.999, 'first component is the dominant direction');
   assert.ok(Math.abs(dot(pca.basis[1]!, second)) > 0.99, 'second component is the second direction');
@@ -43,10 +44,10 @@ test('pca recovers a known dominant direction, then the second, and centres on t
   assert.ok(Math.hypot(...atMean) < 1e-4);
 });
 
-test('pca is deterministic for a fixed sample, signs included', () => {
+test('pca is deterministic for a fixed sample, signs included', async () => {
   const { samples } = syntheticSamples(500, 3);
-  const a = fitPcaProjection(samples, 4);
-  const b = fitPcaProjection(samples.map((s) => Float32Array.from(s)), 4);
+  const a = await fitPcaProjection(samples, 4);
+  const b = await fitPcaProjection(samples.map((s) => Float32Array.from(s)), 4);
   assert.deepEqual(a.basis, b.basis);
   assert.deepEqual(a.mean, b.mean);
 });
@@ -65,9 +66,9 @@ test('gaussian is reproducible from its seed, entries ~ N(0, 1/k)', () => {
   assert.equal(a.params.seed, 42);
 });
 
-test('none is the identity', () => {
+test('none is the identity', async () => {
   const v = Float32Array.from({ length: 512 }, (_, i) => Math.cos(i));
-  const none = createProjection({ kind: 'none', dimensions: 512 }, [], 512);
+  const none = await createProjection({ kind: 'none', dimensions: 512 }, [], 512);
   assert.deepEqual(project(none, v), v);
   assert.deepEqual(none, identityProjection(512));
 });
@@ -86,12 +87,14 @@ test('a stored projection that differs from what a command asks for is refused, 
   );
 });
 
-test('PCA with the tfjs XᵀX equals the plain JavaScript fit', async () => {
-  const { samples } = syntheticSamples(3000, 5);
-  const plain = fitPcaProjection(samples, 3);
-  const fast = new PcaAccumulator(d, await createTfGram('wasm', () => undefined));
-  for (let i = 0; i < samples.length; i += 1000) fast.add(samples.slice(i, i + 1000));
-  const viaTf = fast.fit(3);
-  for (let c = 0; c < 3; c++) assert.ok(Math.abs(dot(plain.basis[c]!, viaTf.basis[c]!)) > 0.9999, `component ${c}`);
-  plain.mean!.forEach((m, i) => assert.ok(Math.abs(m - viaTf.mean![i]!) < 1e-5));
-});
+for (const [runtime, gram] of [['tfjs', () => createTfGram('wasm')], ['ONNX Runtime', createOnnxGram]] as const) {
+  test(`PCA with the ${runtime} XᵀX equals the plain JavaScript fit`, async () => {
+    const { samples } = syntheticSamples(3000, 5);
+    const plain = await fitPcaProjection(samples, 3);
+    const fast = new PcaAccumulator(d, await gram());
+    for (let i = 0; i < samples.length; i += 1000) await fast.add(samples.slice(i, i + 1000));
+    const viaGram = fast.fit(3);
+    for (let c = 0; c < 3; c++) assert.ok(Math.abs(dot(plain.basis[c]!, viaGram.basis[c]!)) > 0.9999, `component ${c}`);
+    plain.mean!.forEach((m, i) => assert.ok(Math.abs(m - viaGram.mean![i]!) < 1e-5));
+  });
+}

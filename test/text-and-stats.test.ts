@@ -11,10 +11,15 @@ test('normalisation trims, collapses whitespace and lower-cases', () => {
   assert.equal(normalizeText(normalizeText('A  B')), 'a b');
 });
 
-test('backend choice: native when installed, else wasm; cpu only when asked, with a warning', () => {
-  assert.deepEqual(chooseBackend('auto', new Set(['wasm', 'cpu'])), { backend: 'wasm' });
-  assert.deepEqual(chooseBackend('auto', new Set(['wasm', 'tensorflow'])), { backend: 'tensorflow' });
-  assert.deepEqual(chooseBackend('auto', new Set(['wasm', 'tensorflow', 'tensorflow-gpu'])), { backend: 'tensorflow-gpu' });
+test('backend choice: ONNX Runtime first, then native tfjs, else wasm with a warning; cpu only when asked', () => {
+  assert.deepEqual(chooseBackend('auto', new Set(['onnx', 'wasm', 'tensorflow'])), { backend: 'onnx' });
+  const wasm = chooseBackend('auto', new Set(['wasm', 'cpu']));
+  assert.equal(wasm.backend, 'wasm');
+  assert.match(wasm.warning ?? '', /onnxruntime-node did not load/);
+  assert.equal(chooseBackend('auto', new Set(['wasm', 'tensorflow'])).backend, 'tensorflow');
+  assert.equal(chooseBackend('auto', new Set(['wasm', 'tensorflow', 'tensorflow-gpu'])).backend, 'tensorflow-gpu');
+  assert.deepEqual(chooseBackend('wasm', new Set(['onnx', 'wasm'])), { backend: 'wasm' });
+  assert.throws(() => chooseBackend('onnx', new Set(['wasm'])), /ONNXRUNTIME_NODE_INSTALL=skip/);
   const cpu = chooseBackend('cpu', new Set(['cpu']));
   assert.equal(cpu.backend, 'cpu');
   assert.match(cpu.warning ?? '', /4 sentences\/s/);

@@ -13,10 +13,12 @@ export interface Config {
   readonly port: number;
   readonly embeddedDbPort: number;
   readonly logLevel: LogLevel;
-  /** tfjs backend for the Universal Sentence Encoder; auto prefers native TensorFlow, then wasm. */
+  /** Runtime for the Universal Sentence Encoder; auto prefers ONNX Runtime, then native TensorFlow, then wasm. */
   readonly embedBackend: BackendRequest;
   /** Worker threads for bulk embedding (each holds its own model). */
   readonly embedWorkers: number;
+  /** ONNX Runtime threads for the API's query model (one text at a time, latency first). */
+  readonly embedQueryThreads: number;
   /** Sentences per model call in bulk embedding. */
   readonly embedBatchSize: number;
   /** LRU entries of normalised query → vector in the API; 0 disables the cache. */
@@ -98,6 +100,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     logLevel: logLevelRaw as LogLevel,
     embedBackend: embedBackend as BackendRequest,
     embedWorkers: integer('EMBED_WORKERS', os.availableParallelism(), 1, 64),
+    embedQueryThreads: integer('EMBED_QUERY_THREADS', Math.min(4, os.availableParallelism()), 1, 64),
     embedBatchSize: integer('EMBED_BATCH_SIZE', 64, 1, 4096),
     queryCacheSize: integer('QUERY_CACHE_SIZE', 1000, 0, 10_000_000),
     statementTimeoutMs: integer('STATEMENT_TIMEOUT_MS', 5000, 1, 86_400_000),

@@ -1,6 +1,7 @@
-export const BACKENDS = ['wasm', 'tensorflow', 'tensorflow-gpu', 'cpu'] as const;
+export const BACKENDS = ['onnx', 'wasm', 'tensorflow', 'tensorflow-gpu', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 export type BackendRequest = BackendName | 'auto';
+export type TfBackendName = Exclude<BackendName, 'onnx'>;
 
 export interface BackendChoice {
   readonly backend: BackendName;
@@ -8,14 +9,18 @@ export interface BackendChoice {
 }
 
 /**
- * Native TensorFlow when the user installed it, else WebAssembly. The pure-JS cpu
+ * ONNX Runtime when its native library loads (a regular dependency, so normally always),
+ * else native TensorFlow if the user installed it, else WebAssembly. The pure-JS cpu
  * backend (~4 sentences/s) is never chosen automatically; asked for, it comes with a warning.
  */
 export function chooseBackend(request: BackendRequest, installed: ReadonlySet<BackendName>): BackendChoice {
   if (request === 'auto') {
-    if (installed.has('tensorflow-gpu')) return { backend: 'tensorflow-gpu' };
-    if (installed.has('tensorflow')) return { backend: 'tensorflow' };
-    return { backend: 'wasm' };
+    if (installed.has('onnx')) return { backend: 'onnx' };
+    const fallback = installed.has('tensorflow-gpu') ? 'tensorflow-gpu' : installed.has('tensorflow') ? 'tensorflow' : 'wasm';
+    return { backend: fallback, warning: `onnxruntime-node did not load; embedding with tfjs ${fallback}, several times slower` };
+  }
+  if (request === 'onnx' && !installed.has('onnx')) {
+    throw new Error('EMBED_BACKEND=onnx needs onnxruntime-node, which did not load (reinstall it with ONNXRUNTIME_NODE_INSTALL=skip npm ci), or set EMBED_BACKEND=wasm');
   }
   if (request === 'tensorflow' || request === 'tensorflow-gpu') {
     if (!installed.has(request)) {
@@ -25,7 +30,7 @@ export function chooseBackend(request: BackendRequest, installed: ReadonlySet<Ba
     return { backend: request };
   }
   if (request === 'cpu') {
-    return { backend: 'cpu', warning: 'EMBED_BACKEND=cpu is the pure-JavaScript backend (about 4 sentences/s); use wasm for anything but tiny inputs' };
+    return { backend: 'cpu', warning: 'EMBED_BACKEND=cpu is the pure-JavaScript backend (about 4 sentences/s); use onnx or wasm for anything but tiny inputs' };
   }
   return { backend: request };
 }

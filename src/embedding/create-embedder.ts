@@ -1,14 +1,22 @@
+import path from 'node:path';
 import type { Config } from '../config/parse-config.ts';
 import type { Logger } from '../logger.ts';
 import { createEmbedderPool } from './embedder-pool.ts';
 import type { Embedder } from './embedder.ts';
 import { createLocalEmbedder } from './local-embedder.ts';
 
+/** Generated models (the ONNX form of USE-lite) live with the rest of the local state. */
+export function modelCacheDir(config: Config): string {
+  return path.join(config.dataDir, 'models');
+}
+
 /**
  * `query`: the model in this thread, lowest latency for one text at a time.
  * `bulk`: a worker pool of EMBED_WORKERS models for throughput.
  */
 export function createEmbedder(config: Config, logger: Logger, use: 'query' | 'bulk'): Promise<Embedder> {
-  const options = { backend: config.embedBackend, batchSize: config.embedBatchSize, logger };
-  return use === 'query' ? createLocalEmbedder(options) : createEmbedderPool({ ...options, workers: config.embedWorkers });
+  const options = { backend: config.embedBackend, batchSize: config.embedBatchSize, modelCacheDir: modelCacheDir(config), logger };
+  return use === 'query'
+    ? createLocalEmbedder({ ...options, threads: config.embedQueryThreads })
+    : createEmbedderPool({ ...options, workers: config.embedWorkers });
 }

@@ -14,7 +14,7 @@ export const DEFAULT_PROJECTION: ProjectionRequest = Object.freeze({ kind: 'pca'
 /** How many corpus embeddings PCA is fitted on (the first ones ingested). */
 export const PCA_SAMPLE_SIZE = 10_000;
 
-export function createProjection(request: ProjectionRequest, samples: readonly Float32Array[], inputDimensions: number): Projection {
+export async function createProjection(request: ProjectionRequest, samples: readonly Float32Array[], inputDimensions: number): Promise<Projection> {
   switch (request.kind) {
     case 'none':
       return identityProjection(inputDimensions);

@@ -1,23 +1,22 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { activateBackend } from './activate-backend.ts';
-import type { BackendRequest } from './choose-backend.ts';
-import { UseEncoder } from './use-encoder.ts';
+import { loadSentenceEncoder, type SentenceEncoderOptions } from './load-sentence-encoder.ts';
 
 /** Messages between the pool and a worker. */
 export type ToWorker = { readonly type: 'embed'; readonly id: number; readonly texts: readonly string[] };
 export type FromWorker =
-  | { readonly type: 'ready'; readonly backend: string }
+  | { readonly type: 'ready' }
   | { readonly type: 'result'; readonly id: number; readonly vectors: Float32Array }
   | { readonly type: 'error'; readonly id: number; readonly message: string; readonly code?: string }
   | { readonly type: 'warn'; readonly message: string }
   | { readonly type: 'failed'; readonly message: string };
 
 const port = parentPort!;
-const { backend: request } = workerData as { backend: BackendRequest };
+export type EmbedWorkerData = Omit<SentenceEncoderOptions, 'warn'>;
+const options = workerData as EmbedWorkerData;
 
 try {
-  const backend = await activateBackend(request, (message) => port.postMessage({ type: 'warn', message } satisfies FromWorker));
-  const encoder = await UseEncoder.load();
+  const warn = (message: string) => port.postMessage({ type: 'warn', message } satisfies FromWorker);
+  const encoder = await loadSentenceEncoder({ ...options, warn });
   // The pool sends the next batch before this one is done (so a busy main thread never
   // leaves this worker idle); batches still run one at a time, in order.
   let queue: Promise<void> = Promise.resolve();
@@ -36,7 +35,7 @@ try {
   port.on('message', (message: ToWorker) => {
     queue = queue.then(() => run(message));
   });
-  port.postMessage({ type: 'ready', backend } satisfies FromWorker);
+  port.postMessage({ type: 'ready' } satisfies FromWorker);
 } catch (error) {
   port.postMessage({ type: 'failed', message: (error as Error).message } satisfies FromWorker);
 }

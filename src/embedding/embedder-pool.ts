@@ -2,7 +2,9 @@ import { Worker } from 'node:worker_threads';
 import { AppError, ErrorCode, type ErrorCode as Code } from '../errors/app-error.ts';
 import type { Logger } from '../logger.ts';
 import type { BackendRequest } from './choose-backend.ts';
-import type { FromWorker, ToWorker } from './embed-worker.ts';
+import { resolveBackend } from './activate-backend.ts';
+import type { EmbedWorkerData, FromWorker, ToWorker } from './embed-worker.ts';
+import { ensureUseLiteOnnxFile } from './onnx/use-lite-onnx-file.ts';
 import { USE_DIMENSIONS, type Embedder } from './embedder.ts';
 import { lengthBatches } from './length-batches.ts';
 import { normalizeText } from './normalize-text.ts';
@@ -12,6 +14,7 @@ export interface EmbedderPoolOptions {
   readonly workers: number;
   readonly backend: BackendRequest;
   readonly batchSize: number;
+  readonly modelCacheDir: string;
   readonly logger: Logger;
 }
 
@@ -39,7 +42,7 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER_URL = new URL(`./embed-worker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
 
 /** From dist/ the worker is plain JS; from source (tests, dev) it first registers tsx. */
-function startWorker(workerData: unknown): Worker {
+function startWorker(workerData: EmbedWorkerData): Worker {
   if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData });
   const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
   return new Worker(bootstrap, { eval: true, workerData });
@@ -55,7 +58,13 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
   const slots: Slot[] = [];
   let nextId = 1;
   let closed = false;
-  let backend = options.backend as string;
+  // Resolved here once, so every worker runs the same runtime; the ONNX model is
+  // generated before the workers start rather than by each of them.
+  const backend = await resolveBackend(options.backend, (m) => options.logger.warn(m));
+  if (backend === 'onnx') await ensureUseLiteOnnxFile(options.modelCacheDir);
+  // One ORT thread per worker: the workers are the parallelism, and a single-threaded
+  // session has no thread pool to hand work across.
+  const workerData: EmbedWorkerData = { backend, modelCacheDir: options.modelCacheDir, threads: 1 };
 
   const dispatch = () => {
     for (let depth = 1; depth <= PREFETCH; depth++) {
@@ -70,14 +79,13 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
 
   const spawn = (): Promise<Slot> =>
     new Promise((resolve, reject) => {
-      const worker = startWorker({ backend: options.backend });
+      const worker = startWorker(workerData);
       const slot: Slot = { worker, sent: [] };
       let ready = false;
       worker.on('message', (message: FromWorker) => {
         switch (message.type) {
           case 'ready':
             ready = true;
-            backend = message.backend;
             resolve(slot);
             break;
           case 'warn':
@@ -130,9 +138,7 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
   return {
     modelId: USE_MODEL_ID,
     dimensions: USE_DIMENSIONS,
-    get backend() {
-      return backend;
-    },
+    backend,
     async embed(texts) {
       const normalized = texts.map(normalizeText);
       const out = new Array<Float32Array>(texts.length);

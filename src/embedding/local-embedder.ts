@@ -1,24 +1,29 @@
 import type { Logger } from '../logger.ts';
-import { activateBackend } from './activate-backend.ts';
+import { resolveBackend } from './activate-backend.ts';
 import type { BackendRequest } from './choose-backend.ts';
 import { USE_DIMENSIONS, type Embedder } from './embedder.ts';
 import { lengthBatches } from './length-batches.ts';
-import { UseEncoder } from './use-encoder.ts';
+import { loadSentenceEncoder } from './load-sentence-encoder.ts';
 import { USE_MODEL_ID } from './use-model-files.ts';
 
 export interface LocalEmbedderOptions {
   readonly backend: BackendRequest;
   readonly batchSize: number;
+  readonly modelCacheDir: string;
+  /** ONNX Runtime intra-op threads for this model. */
+  readonly threads: number;
   readonly logger: Logger;
 }
 
 /**
  * The model in this thread: no worker hop, so a single query costs one model call.
- * Calls are serialised because one tfjs graph runs one execution at a time.
+ * Calls are serialised: one tfjs graph runs one execution at a time, and an ONNX
+ * session already spreads one call over its own threads.
  */
 export async function createLocalEmbedder(options: LocalEmbedderOptions): Promise<Embedder> {
-  const backend = await activateBackend(options.backend, (m) => options.logger.warn(m));
-  const encoder = await UseEncoder.load();
+  const warn = (m: string) => options.logger.warn(m);
+  const backend = await resolveBackend(options.backend, warn);
+  const encoder = await loadSentenceEncoder({ backend, modelCacheDir: options.modelCacheDir, threads: options.threads, warn });
   let tail: Promise<unknown> = Promise.resolve();
 
   const run = async (texts: readonly string[]): Promise<Float32Array[]> => {

@@ -2,7 +2,7 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { PROJECTION_VERSION, type Projection } from './projection.ts';
 
 /** XᵀX (d × d, row-major) of `rows` samples packed row-major in `flat`. */
-export type GramFunction = (flat: Float32Array, rows: number, d: number) => Float32Array;
+export type GramFunction = (flat: Float32Array, rows: number, d: number) => Promise<Float32Array>;
 
 /**
  * PCA fitted on a sample of corpus embeddings: centre on the sample mean, keep the top-k
@@ -18,7 +18,7 @@ export class PcaAccumulator {
   private shift: Float32Array | null = null;
   private n = 0;
 
-  /** `gram`: an optimised XᵀX (e.g. tfjs's SIMD matMul); without it, plain JavaScript. */
+  /** `gram`: an optimised XᵀX (ONNX Runtime's or tfjs's matmul); without it, plain JavaScript. */
   constructor(
     private readonly d: number,
     private readonly gram?: GramFunction,
@@ -31,7 +31,7 @@ export class PcaAccumulator {
     return this.n;
   }
 
-  add(raw: readonly Float32Array[]): void {
+  async add(raw: readonly Float32Array[]): Promise<void> {
     const { d, sum } = this;
     if (raw.length === 0) return;
     for (const s of raw) if (s.length !== d) throw new RangeError(`expected ${d}-d samples, got ${s.length}-d`);
@@ -50,7 +50,7 @@ export class PcaAccumulator {
     if (this.gram) {
       const flat = new Float32Array(samples.length * d);
       samples.forEach((s, r) => flat.set(s, r * d));
-      const g = this.gram(flat, samples.length, d);
+      const g = await this.gram(flat, samples.length, d);
       for (let i = 0; i < d; i++) for (let j = i; j < d; j++) this.cross[i * d + j]! += g[i * d + j]!;
       this.n += samples.length;
       return;
@@ -117,9 +117,9 @@ function addEight(cross: Float64Array, d: number, a: Float32Array, b: Float32Arr
   }
 }
 
-export function fitPcaProjection(samples: readonly Float32Array[], dimensions: number): Projection {
+export async function fitPcaProjection(samples: readonly Float32Array[], dimensions: number): Promise<Projection> {
   if (samples.length < 2) throw new RangeError('PCA needs at least two sample vectors');
   const accumulator = new PcaAccumulator(samples[0]!.length);
-  accumulator.add(samples);
+  await accumulator.add(samples);
   return accumulator.fit(dimensions);
 }

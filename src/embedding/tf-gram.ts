@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { activateBackend } from './activate-backend.ts';
-import type { BackendRequest } from './choose-backend.ts';
+import { activateTfBackend } from './activate-backend.ts';
+import type { TfBackendName } from './choose-backend.ts';
 import type { GramFunction } from './projection-pca.ts';
 
 /**
@@ -8,9 +8,9 @@ import type { GramFunction } from './projection-pca.ts';
  * JavaScript loop (0.22 s vs ~2 s for 10,000 × 512), which matters because the first
  * ingest fits PCA while the embedding workers need every CPU cycle.
  */
-export async function createTfGram(backend: BackendRequest, warn: (message: string) => void): Promise<GramFunction> {
-  await activateBackend(backend, warn);
-  return (flat, rows, d) => {
+export async function createTfGram(backend: TfBackendName): Promise<GramFunction> {
+  await activateTfBackend(backend);
+  return async (flat, rows, d) => {
     const product = tf.tidy(() => {
       const x = tf.tensor2d(flat, [rows, d]);
       // An explicit transpose: matMul's transposeA path is ~10x slower on the wasm backend.

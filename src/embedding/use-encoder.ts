@@ -1,38 +1,29 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
-import { Tokenizer } from '@tensorflow-models/universal-sentence-encoder';
-import { AppError, ErrorCode } from '../errors/app-error.ts';
-import { normalizeText } from './normalize-text.ts';
-import { USE_DIMENSIONS } from './embedder.ts';
-import { fileModelHandler, loadUseVocabulary } from './use-model-files.ts';
+import { assertNoEmptyEncoding, type SentenceEncoder } from './sentence-encoder.ts';
+import { fileModelHandler } from './use-model-files.ts';
+import { loadUseTokenizer } from './use-tokenizer.ts';
 
 /**
  * USE-lite on the active tfjs backend. Feeds the graph the same sparse (indices, values)
  * input as @tensorflow-models/universal-sentence-encoder's embed(), built with typed
  * arrays instead of its quadratic array concatenation.
  */
-export class UseEncoder {
+export class UseEncoder implements SentenceEncoder {
   private constructor(
     private readonly model: GraphModel,
-    private readonly tokenizer: Tokenizer,
+    readonly tokenize: (text: string) => number[],
   ) {}
 
+  /** Call after the tfjs backend is active. */
   static async load(): Promise<UseEncoder> {
-    const [model, vocabulary] = await Promise.all([loadGraphModel(fileModelHandler()), loadUseVocabulary()]);
-    return new UseEncoder(model, new Tokenizer(vocabulary));
-  }
-
-  /** Token ids per text; exposed so batching can group texts of similar length. */
-  tokenize(text: string): number[] {
-    return this.tokenizer.encode(normalizeText(text));
+    const [model, tokenize] = await Promise.all([loadGraphModel(fileModelHandler()), loadUseTokenizer()]);
+    return new UseEncoder(model, tokenize);
   }
 
   async embedTokens(encodings: readonly number[][]): Promise<Float32Array> {
-    let total = 0;
-    encodings.forEach((e, i) => {
-      if (e.length === 0) throw new AppError(ErrorCode.BAD_USER_INPUT, `text ${i} is empty after normalisation; nothing to embed`);
-      total += e.length;
-    });
+    assertNoEmptyEncoding(encodings);
+    const total = encodings.reduce((sum, e) => sum + e.length, 0);
     const indices = new Int32Array(total * 2);
     const values = new Int32Array(total);
     let k = 0;
@@ -57,17 +48,4 @@ export class UseEncoder {
       inputs.values.dispose();
     }
   }
-
-  /** Flat result (n × 512) split into one vector per text. */
-  async embed(texts: readonly string[]): Promise<Float32Array[]> {
-    if (texts.length === 0) return [];
-    const flat = await this.embedTokens(texts.map((t) => this.tokenize(t)));
-    return splitRows(flat, USE_DIMENSIONS);
-  }
-}
-
-export function splitRows(flat: Float32Array, width: number): Float32Array[] {
-  const rows: Float32Array[] = [];
-  for (let offset = 0; offset < flat.length; offset += width) rows.push(flat.slice(offset, offset + width));
-  return rows;
 }

@@ -11,6 +11,12 @@ export interface StsRow {
   readonly pearson: number;
 }
 
+export interface StsResult {
+  readonly rows: StsRow[];
+  /** The embedding of every distinct sentence, for comparing runtimes. */
+  readonly vectors: ReadonlyMap<string, Float32Array>;
+}
+
 export interface StsOptions {
   readonly dimensions: number;
   readonly seed: number;
@@ -22,7 +28,7 @@ export interface StsOptions {
  * Correlation between human similarity scores and cosine similarity, for the full vectors
  * and for each reduction, so the price of a projection is measured, not assumed.
  */
-export async function evaluateSts(pairs: readonly StsPair[], embedder: Embedder, options: StsOptions): Promise<StsRow[]> {
+export async function evaluateSts(pairs: readonly StsPair[], embedder: Embedder, options: StsOptions): Promise<StsResult> {
   const sentences = [...new Set(pairs.flatMap((p) => [p.sentence1, p.sentence2]))];
   const vectors = await embedder.embed(sentences);
   const byText = new Map(sentences.map((s, i) => [s, vectors[i]!]));
@@ -34,12 +40,36 @@ export async function evaluateSts(pairs: readonly StsPair[], embedder: Embedder,
   };
 
   const fitOn = options.corpus.length > 0 ? await embedder.embed(options.corpus) : vectors;
-  const pca = createProjection({ kind: 'pca', dimensions: options.dimensions }, fitOn, embedder.dimensions);
-  const gaussian = createProjection({ kind: 'gaussian', dimensions: options.dimensions, seed: options.seed }, [], embedder.dimensions);
+  const pca = await createProjection({ kind: 'pca', dimensions: options.dimensions }, fitOn, embedder.dimensions);
+  const gaussian = await createProjection({ kind: 'gaussian', dimensions: options.dimensions, seed: options.seed }, [], embedder.dimensions);
   const by = (p: Projection) => (v: Float32Array) => project(p, v);
-  return [
+  const rows = [
     score('full', embedder.dimensions, (v) => v),
     score('pca', options.dimensions, by(pca)),
     score('gaussian', options.dimensions, by(gaussian)),
   ];
+  return { rows, vectors: byText };
+}
+
+export interface Agreement {
+  readonly sentences: number;
+  readonly minimum: number;
+  readonly mean: number;
+  /** The sentence with the lowest cosine, to look at when it is too low. */
+  readonly worst: string;
+}
+
+/** Cosine between two runtimes' vectors of the same sentences. */
+export function agreement(a: ReadonlyMap<string, Float32Array>, b: ReadonlyMap<string, Float32Array>): Agreement {
+  let minimum = Infinity;
+  let total = 0;
+  let worst = '';
+  for (const [text, va] of a) {
+    const vb = b.get(text);
+    if (!vb) throw new Error(`sentence missing from the second runtime: ${text}`);
+    const c = cosine(va, vb);
+    total += c;
+    if (c < minimum) [minimum, worst] = [c, text];
+  }
+  return { sentences: a.size, minimum, mean: total / a.size, worst };
 }

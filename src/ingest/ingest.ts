@@ -93,7 +93,7 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
   };
 
   const fitAndFlush = async () => {
-    const fit = () => (pca ? pca.fit(request.dimensions) : createProjection(request, [], projectionOptions.inputDimensions));
+    const fit = async () => (pca ? pca.fit(request.dimensions) : createProjection(request, [], projectionOptions.inputDimensions));
     projection = await storeProjectionOnce(database, projectionOptions, fit);
     for (const b of fitBuffer.splice(0)) await load(b.rows, b.vectors);
   };
@@ -102,7 +102,7 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
     if (projection) return load(rows, vectors);
     fitBuffer.push({ rows, vectors });
     if (!pca) return fitAndFlush();
-    pca.add(vectors.slice(0, PCA_SAMPLE_SIZE - pca.count));
+    await pca.add(vectors.slice(0, PCA_SAMPLE_SIZE - pca.count));
     if (pca.count >= PCA_SAMPLE_SIZE) await fitAndFlush();
   };
 

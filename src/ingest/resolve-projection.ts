@@ -35,12 +35,12 @@ export function projectionRequest(options: ProjectionOptions): ProjectionRequest
  * First ingest: store the freshly fitted projection, under a table lock so two concurrent
  * first ingests agree on one (the later one adopts the stored one, if compatible).
  */
-export async function storeProjectionOnce(database: Database, options: ProjectionOptions, fitted: () => Projection): Promise<Projection> {
+export async function storeProjectionOnce(database: Database, options: ProjectionOptions, fitted: () => Promise<Projection>): Promise<Projection> {
   return database.db.transaction().execute(async (trx) => {
     await lockProjection(trx);
     const existing = await loadProjection(trx);
     if (existing) return matching(existing, options);
-    const projection = fitted();
+    const projection = await fitted();
     await insertProjection(trx, options.modelId, projection);
     return projection;
   });

@@ -1,51 +1,83 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { availableBackends } from '../../embedding/activate-backend.ts';
+import { BACKENDS, type BackendName } from '../../embedding/choose-backend.ts';
 import { createEmbedder } from '../../embedding/create-embedder.ts';
 import { PCA_SAMPLE_SIZE } from '../../embedding/create-projection.ts';
-import { evaluateSts } from '../../eval/evaluate-sts.ts';
+import { agreement, evaluateSts, type StsResult } from '../../eval/evaluate-sts.ts';
 import { readCorpusSample } from '../../eval/read-corpus-sample.ts';
 import { readStsPairs } from '../../eval/read-sts-pairs.ts';
 import { runCommand } from '../run-command.ts';
 import { positiveInt } from './option-parsers.ts';
 
 const DEFAULT_CORPUS = '../shared/data/abcnews-sample.csv';
+/** The reference every other runtime is compared with: the tfjs graph as published. */
+const REFERENCE: BackendName = 'wasm';
+
+function backendList(raw: string): BackendName[] {
+  const names = raw.split(',').map((s) => s.trim().toLowerCase());
+  const bad = names.filter((n) => !(BACKENDS as readonly string[]).includes(n));
+  if (bad.length > 0) throw new Error(`unknown backend ${bad.join(', ')}; expected some of ${BACKENDS.join(', ')}`);
+  return names as BackendName[];
+}
 
 export function registerEvalCommand(program: Command): void {
   const evalCommand = program.command('eval').description('measure embedding quality');
   evalCommand
     .command('sts <file>')
-    .description('Spearman/Pearson of cosine similarity vs. human scores on the STS Benchmark (TSV: score, sentence1, sentence2)')
+    .description('Spearman/Pearson of cosine similarity vs. human scores on the STS Benchmark (TSV: score, sentence1, sentence2), per embedding runtime')
     .option('--corpus <csv>', `headlines CSV to fit PCA on (default ${DEFAULT_CORPUS} if present, else the STS sentences)`)
     .option('--sample <n>', 'corpus rows to fit PCA on', positiveInt, PCA_SAMPLE_SIZE)
     .option('--dims <k>', 'reduced dimensions', positiveInt, 64)
     .option('--seed <n>', 'gaussian projection seed', positiveInt, 42)
+    .option('--backends <list>', 'comma-separated runtimes to evaluate (default: every one available: onnx, native tfjs if installed, wasm)', backendList)
     .option('--json', 'print JSON instead of a table')
-    .action((file: string, options: { corpus?: string; sample: number; dims: number; seed: number; json?: boolean }) =>
+    .action((file: string, options: { corpus?: string; sample: number; dims: number; seed: number; backends?: BackendName[]; json?: boolean }) =>
       runCommand(async (ctx) => {
         const pairs = await readStsPairs(file);
         const corpusFile = options.corpus ?? (fs.existsSync(DEFAULT_CORPUS) ? DEFAULT_CORPUS : undefined);
         const corpus = corpusFile ? await readCorpusSample(corpusFile, options.sample) : [];
-        const embedder = await createEmbedder(ctx.config, ctx.logger, 'bulk');
-        try {
-          const started = performance.now();
-          const rows = await evaluateSts(pairs, embedder, { dimensions: options.dims, seed: options.seed, corpus });
-          if (options.json) {
-            ctx.out(JSON.stringify({ backend: embedder.backend, model: embedder.modelId, pairs: pairs.length, rows }, null, 2));
-            return;
+        const backends = options.backends ?? (await availableBackends());
+        const results = new Map<BackendName, StsResult & { seconds: number; model: string }>();
+        for (const backend of backends) {
+          const embedder = await createEmbedder({ ...ctx.config, embedBackend: backend }, ctx.logger, 'bulk');
+          try {
+            const started = performance.now();
+            const result = await evaluateSts(pairs, embedder, { dimensions: options.dims, seed: options.seed, corpus });
+            results.set(backend, { ...result, seconds: (performance.now() - started) / 1000, model: embedder.modelId });
+          } finally {
+            await embedder.close();
           }
-          ctx.out(`STS Benchmark: ${pairs.length} pairs; model ${embedder.modelId} on ${embedder.backend}`);
-          ctx.out(`PCA fitted on ${corpusFile ? `${corpus.length} headlines from ${path.basename(corpusFile)}` : 'the STS sentences'}`);
-          ctx.out('');
-          ctx.out('space         dims  spearman  pearson');
-          for (const r of rows) {
-            ctx.out(`${r.space.padEnd(12)} ${String(r.dimensions).padStart(5)}  ${r.spearman.toFixed(4).padStart(8)}  ${r.pearson.toFixed(4).padStart(7)}`);
-          }
-          ctx.out('');
-          ctx.out(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
-        } finally {
-          await embedder.close();
         }
+        const reference = results.get(REFERENCE);
+        const agreements = [...results]
+          .filter(([name]) => reference && name !== REFERENCE)
+          .map(([name, r]) => ({ backend: name, against: REFERENCE, ...agreement(r.vectors, reference!.vectors) }));
+
+        if (options.json) {
+          const byBackend = [...results].map(([backend, r]) => ({ backend, model: r.model, seconds: r.seconds, rows: r.rows }));
+          ctx.out(JSON.stringify({ pairs: pairs.length, results: byBackend, agreements }, null, 2));
+          return;
+        }
+        ctx.out(`STS Benchmark: ${pairs.length} pairs; model ${[...results.values()][0]?.model ?? '?'}`);
+        ctx.out(`PCA fitted on ${corpusFile ? `${corpus.length} headlines from ${path.basename(corpusFile)}` : 'the STS sentences'}`);
+        ctx.out('');
+        ctx.out('backend         space         dims  spearman  pearson');
+        for (const [backend, r] of results) {
+          for (const row of r.rows) {
+            ctx.out(`${backend.padEnd(15)} ${row.space.padEnd(12)} ${String(row.dimensions).padStart(5)}  ${row.spearman.toFixed(4).padStart(8)}  ${row.pearson.toFixed(4).padStart(7)}`);
+          }
+        }
+        ctx.out('');
+        for (const a of agreements) {
+          const pairSentences = pairs.length * 2;
+          ctx.out(
+            `${a.backend} vs ${a.against}: cosine over all ${pairSentences} sentences (${a.sentences} distinct): ` +
+              `min ${a.minimum.toFixed(10)} (1 − ${(1 - a.minimum).toExponential(1)}), mean ${a.mean.toFixed(10)}`,
+          );
+        }
+        ctx.out(`(${[...results].map(([b, r]) => `${b} ${r.seconds.toFixed(1)} s`).join(', ')})`);
       }),
     );
 }

@@ -4,7 +4,7 @@ import { DEFAULT_HNSW_PARAMS } from '../../db/hnsw-index.ts';
 import { migrateToLatest } from '../../db/migrations.ts';
 import type { Database } from '../../db/open-database.ts';
 import { createEmbedder } from '../../embedding/create-embedder.ts';
-import { createTfGram } from '../../embedding/tf-gram.ts';
+import { createGram } from '../../embedding/create-gram.ts';
 import { PROJECTION_KINDS, type ProjectionKind } from '../../embedding/projection.ts';
 import { USE_MODEL_ID } from '../../embedding/use-model-files.ts';
 import { ingest, type IngestSummary } from '../../ingest/ingest.ts';
@@ -68,7 +68,7 @@ export async function ingestInto(ctx: CommandContext, database: Database, source
         database,
         modelId: USE_MODEL_ID,
         createEmbedder: () => createEmbedder(ctx.config, ctx.logger, 'bulk'),
-        createGram: () => createTfGram(ctx.config.embedBackend, (m) => ctx.logger.warn(m)),
+        createGram: () => createGram(ctx.config.embedBackend, (m) => ctx.logger.warn(m)),
         onProgress: (p) => reporter.update(p),
       },
     );

