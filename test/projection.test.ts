@@ -8,6 +8,7 @@ import { createTfGram } from '../src/embedding/tf-gram.ts';
 import { createOnnxGram } from '../src/embedding/onnx/onnx-gram.ts';
 import { identityProjection, project } from '../src/embedding/projection.ts';
 import { seededNormal } from '../src/embedding/seeded-random.ts';
+import { symmetricEigen, symmetricEigenInWorker } from '../src/embedding/symmetric-eigen.ts';
 import { isAppError } from '../src/errors/app-error.ts';
 
 const d = 32;
@@ -93,8 +94,25 @@ for (const [runtime, gram] of [['tfjs', () => createTfGram('wasm')], ['ONNX Runt
     const plain = await fitPcaProjection(samples, 3);
     const fast = new PcaAccumulator(d, await gram());
     for (let i = 0; i < samples.length; i += 1000) await fast.add(samples.slice(i, i + 1000));
-    const viaGram = fast.fit(3);
+    const viaGram = await fast.fit(3);
     for (let c = 0; c < 3; c++) assert.ok(Math.abs(dot(plain.basis[c]!, viaGram.basis[c]!)) > 0.9999, `component ${c}`);
     plain.mean!.forEach((m, i) => assert.ok(Math.abs(m - viaGram.mean![i]!) < 1e-5));
   });
 }
+
+test('the eigen-decomposition on a worker thread equals the in-thread one', async () => {
+  const n = 24;
+  const random = seededNormal(11);
+  const a = Float64Array.from({ length: n * n }, () => random());
+  const symmetric = Float64Array.from(a, (_, k) => a[k]! + a[(k % n) * n + Math.floor(k / n)]!);
+  const [here, there] = await Promise.all([symmetricEigen(symmetric, n), symmetricEigenInWorker(symmetric, n)]);
+  assert.deepEqual(there.values, here.values);
+  assert.deepEqual(there.vectors, here.vectors);
+  // A·v = λ·v for the largest eigenpair, so the result is an eigen-decomposition at all.
+  const top = Array.from(here.values, (_, i) => i).sort((x, y) => here.values[y]! - here.values[x]!)[0]!;
+  for (let i = 0; i < n; i++) {
+    let av = 0;
+    for (let j = 0; j < n; j++) av += symmetric[i * n + j]! * here.vectors[j * n + top]!;
+    assert.ok(Math.abs(av - here.values[top]! * here.vectors[i * n + top]!) < 1e-9);
+  }
+});

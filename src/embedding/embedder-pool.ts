@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AppError, ErrorCode, type ErrorCode as Code } from '../errors/app-error.ts';
 import type { Logger } from '../logger.ts';
 import type { BackendRequest } from './choose-backend.ts';
@@ -9,6 +9,7 @@ import { USE_DIMENSIONS, type Embedder } from './embedder.ts';
 import { lengthBatches } from './length-batches.ts';
 import { normalizeText } from './normalize-text.ts';
 import { USE_MODEL_ID } from './use-model-files.ts';
+import { startWorker } from '../worker/start-worker.ts';
 
 export interface EmbedderPoolOptions {
   readonly workers: number;
@@ -37,16 +38,6 @@ interface Slot {
  * projecting or loading) to hand it one.
  */
 const PREFETCH = 2;
-
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(`./embed-worker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
-
-/** From dist/ the worker is plain JS; from source (tests, dev) it first registers tsx. */
-function startWorker(workerData: EmbedWorkerData): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData });
-  const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
 
 /**
  * Bulk embedding on worker_threads, one model per worker (the wasm backend has no threads
@@ -79,7 +70,7 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
 
   const spawn = (): Promise<Slot> =>
     new Promise((resolve, reject) => {
-      const worker = startWorker(workerData);
+      const worker = startWorker(import.meta.url, 'embed-worker', workerData);
       const slot: Slot = { worker, sent: [] };
       let ready = false;
       worker.on('message', (message: FromWorker) => {

@@ -1,5 +1,5 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { PROJECTION_VERSION, type Projection } from './projection.ts';
+import { symmetricEigen, type EigenFunction } from './symmetric-eigen.ts';
 
 /** XᵀX (d × d, row-major) of `rows` samples packed row-major in `flat`. */
 export type GramFunction = (flat: Float32Array, rows: number, d: number) => Promise<Float32Array>;
@@ -9,7 +9,8 @@ export type GramFunction = (flat: Float32Array, rows: number, d: number) => Prom
  * principal directions. Samples are accumulated one batch at a time, so an ingest can fit
  * while it is still embedding: the sum and XᵀX of the samples shifted by the first
  * batch's mean (which keeps float32 products from cancelling against a large mean). The
- * eigen-decomposition is ml-matrix's symmetric solver. Each direction's sign is fixed
+ * eigen-decomposition is ml-matrix's symmetric solver, here or on a worker thread
+ * (`eigen`). Each direction's sign is fixed
  * (largest component positive) so refits are deterministic.
  */
 export class PcaAccumulator {
@@ -65,30 +66,29 @@ export class PcaAccumulator {
     this.n += samples.length;
   }
 
-  fit(dimensions: number): Projection {
+  async fit(dimensions: number, eigen: EigenFunction = symmetricEigen): Promise<Projection> {
     const { d, n, sum, cross } = this;
     if (n < 2) throw new RangeError('PCA needs at least two sample vectors');
     if (dimensions < 1 || dimensions > d) throw new RangeError(`PCA dimensions must be within 1..${d}`);
     // Mean and covariance of the shifted samples; the covariance does not depend on the shift.
     const shifted = Float64Array.from(sum, (v) => v / n);
     const mean = Float64Array.from(shifted, (v, i) => v + this.shift![i]!);
-    const matrix = new Matrix(d, d);
+    const covariance = new Float64Array(d * d);
     for (let i = 0; i < d; i++) {
       for (let j = i; j < d; j++) {
         const v = (cross[i * d + j]! - n * shifted[i]! * shifted[j]!) / (n - 1);
-        matrix.set(i, j, v);
-        matrix.set(j, i, v);
+        covariance[i * d + j] = v;
+        covariance[j * d + i] = v;
       }
     }
-    const eig = new EigenvalueDecomposition(matrix, { assumeSymmetric: true });
-    const values = eig.realEigenvalues;
-    const vectors = eig.eigenvectorMatrix;
-    const order = values.map((_, i) => i).sort((a, b) => values[b]! - values[a]!);
+    const { values, vectors } = await eigen(covariance, d);
+    const column = (c: number) => Float32Array.from({ length: d }, (_, i) => vectors[i * d + c]!);
+    const order = Array.from(values, (_, i) => i).sort((a, b) => values[b]! - values[a]!);
     const total = values.reduce((a, v) => a + Math.max(v, 0), 0);
     let kept = 0;
     const basis = order.slice(0, dimensions).map((col) => {
       kept += Math.max(values[col]!, 0);
-      const direction = Float32Array.from(vectors.getColumn(col));
+      const direction = column(col);
       let peak = 0;
       for (let i = 1; i < d; i++) if (Math.abs(direction[i]!) > Math.abs(direction[peak]!)) peak = i;
       if (direction[peak]! < 0) for (let i = 0; i < d; i++) direction[i] = -direction[i]!;
@@ -117,9 +117,9 @@ function addEight(cross: Float64Array, d: number, a: Float32Array, b: Float32Arr
   }
 }
 
-export async function fitPcaProjection(samples: readonly Float32Array[], dimensions: number): Promise<Projection> {
+export async function fitPcaProjection(samples: readonly Float32Array[], dimensions: number, eigen?: EigenFunction): Promise<Projection> {
   if (samples.length < 2) throw new RangeError('PCA needs at least two sample vectors');
   const accumulator = new PcaAccumulator(samples[0]!.length);
   await accumulator.add(samples);
-  return accumulator.fit(dimensions);
+  return accumulator.fit(dimensions, eigen);
 }

@@ -6,6 +6,7 @@ import type { Database } from '../db/open-database.ts';
 import { createProjection, PCA_SAMPLE_SIZE } from '../embedding/create-projection.ts';
 import { PcaAccumulator, type GramFunction } from '../embedding/projection-pca.ts';
 import { USE_DIMENSIONS, type Embedder } from '../embedding/embedder.ts';
+import { symmetricEigenInWorker, type EigenFunction } from '../embedding/symmetric-eigen.ts';
 import { project, type Projection, type ProjectionKind } from '../embedding/projection.ts';
 import type { CopyRow } from './binary-copy.ts';
 import { openSource } from './open-source.ts';
@@ -35,6 +36,8 @@ export interface IngestDeps {
   readonly onProgress?: (progress: IngestProgress) => void;
   /** A fast XᵀX for fitting PCA, made only when this ingest fits one; plain JavaScript without it. */
   readonly createGram?: () => Promise<GramFunction>;
+  /** The PCA eigen-decomposition; by default on a worker thread, so embedding never waits for it. */
+  readonly eigen?: EigenFunction;
 }
 
 export interface IngestProgress {
@@ -93,7 +96,7 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
   };
 
   const fitAndFlush = async () => {
-    const fit = async () => (pca ? pca.fit(request.dimensions) : createProjection(request, [], projectionOptions.inputDimensions));
+    const fit = async () => (pca ? pca.fit(request.dimensions, deps.eigen ?? symmetricEigenInWorker) : createProjection(request, [], projectionOptions.inputDimensions));
     projection = await storeProjectionOnce(database, projectionOptions, fit);
     for (const b of fitBuffer.splice(0)) await load(b.rows, b.vectors);
   };
