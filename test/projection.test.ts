@@ -6,6 +6,7 @@ import { gaussianProjection } from '../src/embedding/projection-gaussian.ts';
 import { fitPcaProjection, PcaAccumulator } from '../src/embedding/projection-pca.ts';
 import { createTfGram } from '../src/embedding/tf-gram.ts';
 import { createOnnxGram } from '../src/embedding/onnx/onnx-gram.ts';
+import { onnxBatchProjector } from '../src/embedding/onnx/onnx-batch-projector.ts';
 import { identityProjection, project } from '../src/embedding/projection.ts';
 import { seededNormal } from '../src/embedding/seeded-random.ts';
 import { symmetricEigen, symmetricEigenInWorker } from '../src/embedding/symmetric-eigen.ts';
@@ -115,4 +116,19 @@ test('the eigen-decomposition on a worker thread equals the in-thread one', asyn
     for (let j = 0; j < n; j++) av += symmetric[i * n + j]! * here.vectors[j * n + top]!;
     assert.ok(Math.abs(av - here.values[top]! * here.vectors[i * n + top]!) < 1e-9);
   }
+});
+
+test('batch projection on ONNX Runtime equals the per-vector JavaScript projection', async () => {
+  const { samples } = syntheticSamples(300, 9);
+  const projections = [await fitPcaProjection(samples, 3), gaussianProjection(d, 5, 7), identityProjection(d)];
+  for (const p of projections) {
+    const viaOnnx = await (await onnxBatchProjector(p))(samples);
+    assert.equal(viaOnnx.length, samples.length);
+    samples.forEach((s, i) => {
+      const expected = project(p, s);
+      assert.equal(viaOnnx[i]!.length, p.dimensions);
+      expected.forEach((v, c) => assert.ok(Math.abs(v - viaOnnx[i]![c]!) < 1e-4 * (1 + Math.abs(v)), `${p.kind} row ${i} component ${c}`));
+    });
+  }
+  await assert.rejects((await onnxBatchProjector(projections[0]!))([new Float32Array(3)]), /expected a \d+-d vector/);
 });

@@ -7,7 +7,8 @@ import { createProjection, PCA_SAMPLE_SIZE } from '../embedding/create-projectio
 import { PcaAccumulator, type GramFunction } from '../embedding/projection-pca.ts';
 import { USE_DIMENSIONS, type Embedder } from '../embedding/embedder.ts';
 import { symmetricEigenInWorker, type EigenFunction } from '../embedding/symmetric-eigen.ts';
-import { project, type Projection, type ProjectionKind } from '../embedding/projection.ts';
+import { jsBatchProjector, type BatchProjector, type BatchProjectorFactory } from '../embedding/batch-projector.ts';
+import type { Projection, ProjectionKind } from '../embedding/projection.ts';
 import type { CopyRow } from './binary-copy.ts';
 import { openSource } from './open-source.ts';
 import { readRecords, type InputFormat } from './read-records.ts';
@@ -38,6 +39,8 @@ export interface IngestDeps {
   readonly createGram?: () => Promise<GramFunction>;
   /** The PCA eigen-decomposition; by default on a worker thread, so embedding never waits for it. */
   readonly eigen?: EigenFunction;
+  /** Batch projection (e.g. one sgemm on ONNX Runtime); plain JavaScript without it. */
+  readonly createProjector?: BatchProjectorFactory;
 }
 
 export interface IngestProgress {
@@ -86,9 +89,11 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
   let chain: Promise<void> = Promise.resolve();
   const inFlight: Promise<void>[] = [];
 
+  let projector: Promise<BatchProjector> | undefined;
   const load = async (rows: readonly Pending[], vectors: readonly Float32Array[]) => {
-    const p = projection!;
-    const copyRows: CopyRow[] = rows.map((r, i) => ({ publishedOn: r.publishedOn, text: r.text, embedding: vectors[i]!, reduced: project(p, vectors[i]!) }));
+    projector ??= (deps.createProjector ?? jsBatchProjector)(projection!);
+    const reduced = await (await projector)(vectors);
+    const copyRows: CopyRow[] = rows.map((r, i) => ({ publishedOn: r.publishedOn, text: r.text, embedding: vectors[i]!, reduced: reduced[i]! }));
     const inserted = await clock.time('load', () => loader.load(copyRows));
     progress.loaded += inserted;
     progress.duplicates += rows.length - inserted; // stored meanwhile by a concurrent ingest
