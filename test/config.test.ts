@@ -43,3 +43,16 @@ test('port 0 (any free port) is allowed; negative or fractional ports are not', 
   assert.throws(() => parseConfig({ PORT: '-1' }), /PORT="-1"/);
   assert.throws(() => parseConfig({ EMBEDDED_DB_PORT: '54.3' }), /EMBEDDED_DB_PORT="54.3"/);
 });
+
+test('embedding runtime: auto by default, onnx accepted, query threads bounded', () => {
+  const defaults = parseConfig({});
+  assert.equal(defaults.embedBackend, 'auto');
+  assert.ok(defaults.embedQueryThreads >= 1 && defaults.embedQueryThreads <= 4);
+  const onnx = parseConfig({ EMBED_BACKEND: 'ONNX', EMBED_QUERY_THREADS: '2' });
+  assert.equal(onnx.embedBackend, 'onnx');
+  assert.equal(onnx.embedQueryThreads, 2);
+  assert.throws(
+    () => parseConfig({ EMBED_BACKEND: 'cuda', EMBED_QUERY_THREADS: '0' }),
+    (e: unknown) => isAppError(e, 'CONFIG_INVALID') && /EMBED_BACKEND="cuda": expected auto or one of onnx, wasm/.test(e.message) && /EMBED_QUERY_THREADS/.test(e.message),
+  );
+});
