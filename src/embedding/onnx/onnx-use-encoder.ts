@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 
 /**
  * CUDA runs only if the user installed ORT's CUDA provider next to the binding
- * (ONNXRUNTIME_NODE_INSTALL_CUDA=v12 at install time); the package never bundles it.
+ * (ONNXRUNTIME_NODE_INSTALL=cuda12 at install time); the package never bundles it.
  */
 export function cudaProviderInstalled(): boolean {
   try {
@@ -32,8 +32,6 @@ export class OnnxUseEncoder implements SentenceEncoder {
     private readonly ort: typeof import('onnxruntime-node'),
     private readonly session: Session,
     readonly tokenize: (text: string) => number[],
-    /** 'cuda' or 'cpu', for logs and benchmarks. */
-    readonly provider: string,
   ) {}
 
   static async load(modelFile: string, options: OnnxSessionOptions, warn: (message: string) => void): Promise<OnnxUseEncoder> {
@@ -46,8 +44,8 @@ export class OnnxUseEncoder implements SentenceEncoder {
       // CPU from PostgreSQL and the other workers on the same machine.
       extra: { session: { intra_op: { allow_spinning: '0' } } },
     };
-    const [session, provider] = await createSession(ort, modelFile, base, warn);
-    return new OnnxUseEncoder(ort, session, await loadUseTokenizer(), provider);
+    const session = await createSession(ort, modelFile, base, warn);
+    return new OnnxUseEncoder(ort, session, await loadUseTokenizer());
   }
 
   async embedTokens(encodings: readonly number[][]): Promise<Float32Array> {
@@ -95,13 +93,13 @@ async function createSession(
   modelFile: string,
   base: Session.SessionOptions,
   warn: (message: string) => void,
-): Promise<[Session, string]> {
+): Promise<Session> {
   if (cudaProviderInstalled()) {
     try {
-      return [await ort.InferenceSession.create(modelFile, { ...base, executionProviders: ['cuda', 'cpu'] }), 'cuda'];
+      return await ort.InferenceSession.create(modelFile, { ...base, executionProviders: ['cuda', 'cpu'] });
     } catch (error) {
       warn(`ONNX Runtime's CUDA provider is installed but failed to start (${(error as Error).message}); using the CPU`);
     }
   }
-  return [await ort.InferenceSession.create(modelFile, { ...base, executionProviders: ['cpu'] }), 'cpu'];
+  return ort.InferenceSession.create(modelFile, { ...base, executionProviders: ['cpu'] });
 }
