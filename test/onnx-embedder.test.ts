@@ -121,3 +121,18 @@ test('eval sts reports both runtimes side by side and their agreement', async ()
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the CLI embeds with ONNX Runtime by default, and says so; its vectors equal tfjs-wasm ones', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-cli-onnx-'));
+  try {
+    const byDefault = await runCli(['embed'], { DATA_DIR: dir }, 'bushfire threatens homes\n');
+    assert.equal(byDefault.code, 0, byDefault.stderr);
+    assert.match(byDefault.stderr, /embedding: USE-lite on onnx/);
+    const viaWasm = await runCli(['embed'], { DATA_DIR: dir, EMBED_BACKEND: 'wasm' }, 'bushfire threatens homes\n');
+    assert.match(viaWasm.stderr, /embedding: USE-lite on wasm/);
+    const [a, b] = [byDefault, viaWasm].map((r) => Float32Array.from(JSON.parse(r.stdout.trim()) as number[]));
+    assert.ok(cosine(a!, b!) >= 0.9999);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
