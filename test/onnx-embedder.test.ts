@@ -10,7 +10,7 @@ import { ensureUseLiteOnnxFile } from '../src/embedding/onnx/use-lite-onnx-file.
 import { useModelDir } from '../src/embedding/use-model-files.ts';
 import { cosine } from '../src/eval/correlation.ts';
 import { readStsPairs } from '../src/eval/read-sts-pairs.ts';
-import { silentLogger } from '../src/logger.ts';
+import { createLogger, silentLogger } from '../src/logger.ts';
 import { runCli } from './support/run-cli.ts';
 
 const STS = '../shared/data/sts-test.tsv';
@@ -100,6 +100,31 @@ describe('USE-lite on ONNX Runtime', () => {
       fs.rmSync(altered, { recursive: true, force: true });
     }
   });
+});
+
+test('a damaged cached model is regenerated, with a warning, instead of failing', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-onnx-damaged-'));
+  try {
+    const config = parseConfig({ DATA_DIR: dir, EMBED_BACKEND: 'onnx' });
+    await (await createEmbedder(config, silentLogger, 'query')).close();
+    const [name] = fs.readdirSync(path.join(dir, 'models'));
+    const file = path.join(dir, 'models', name!);
+    const size = fs.statSync(file).size;
+    fs.writeFileSync(file, 'not a protobuf');
+    const lines: string[] = [];
+    const embedder = await createEmbedder(config, createLogger('warn', (line) => lines.push(line)), 'query');
+    try {
+      const [v] = await embedder.embed(['storm hits coast']);
+      assert.ok(Math.abs(Math.hypot(...v!) - 1) < 1e-4);
+    } finally {
+      await embedder.close();
+    }
+    assert.match(lines.join(''), /cached ONNX model .* did not load .*regenerating it/);
+    assert.equal(fs.statSync(file).size, size);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'models')), [name], 'no temporary files left behind');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('eval sts reports both runtimes side by side and their agreement', async () => {

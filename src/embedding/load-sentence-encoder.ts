@@ -18,7 +18,14 @@ export interface SentenceEncoderOptions {
 export async function loadSentenceEncoder(options: SentenceEncoderOptions): Promise<SentenceEncoder> {
   if (options.backend === 'onnx') {
     const file = await ensureUseLiteOnnxFile(options.modelCacheDir);
-    return OnnxUseEncoder.load(file, { threads: options.threads }, options.warn);
+    try {
+      return await OnnxUseEncoder.load(file, { threads: options.threads }, options.warn);
+    } catch (error) {
+      // A damaged cached model (a full disk, a bad copy) is regenerated once rather than fatal.
+      options.warn(`the cached ONNX model ${file} did not load (${(error as Error).message.split('\n')[0]}); regenerating it`);
+      await ensureUseLiteOnnxFile(options.modelCacheDir, undefined, { regenerate: true });
+      return OnnxUseEncoder.load(file, { threads: options.threads }, options.warn);
+    }
   }
   await activateTfBackend(options.backend);
   return UseEncoder.load();

@@ -24,19 +24,29 @@ async function weightsDigest(dir: string): Promise<string> {
  * Concurrent first uses (workers, processes) each write a private temporary file and
  * rename it into place, so a reader never sees a partial model.
  */
-export async function ensureUseLiteOnnxFile(cacheDir: string, modelDir: string = useModelDir()): Promise<string> {
+export async function ensureUseLiteOnnxFile(
+  cacheDir: string,
+  modelDir: string = useModelDir(),
+  options: { readonly regenerate?: boolean } = {},
+): Promise<string> {
   const digest = await weightsDigest(modelDir);
   const file = path.join(cacheDir, `use-lite-${digest.slice(0, 16)}-g${GRAPH_VERSION}.onnx`);
-  try {
-    await fs.access(file);
-    return file;
-  } catch {
-    // not generated yet
+  if (!options.regenerate) {
+    try {
+      await fs.access(file);
+      return file;
+    } catch {
+      // not generated yet
+    }
   }
   const bytes = encodeOnnxModel(buildUseLiteGraph(await UseLiteWeights.load(modelDir)), 'headline-search');
   await fs.mkdir(cacheDir, { recursive: true });
   const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await fs.writeFile(temporary, bytes);
-  await fs.rename(temporary, file);
+  try {
+    await fs.writeFile(temporary, bytes);
+    await fs.rename(temporary, file);
+  } finally {
+    await fs.rm(temporary, { force: true });
+  }
   return file;
 }
