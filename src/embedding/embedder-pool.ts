@@ -40,9 +40,10 @@ interface Slot {
 const PREFETCH = 2;
 
 /**
- * Bulk embedding on worker_threads, one model per worker (the wasm backend has no threads
- * of its own under Node). Inputs are cut into length-sorted batches that any free worker
- * takes; results are put back in input order.
+ * Bulk embedding on worker_threads, one model per worker: the wasm backend has no threads
+ * of its own under Node, and an ONNX Runtime call blocks the thread that makes it (which
+ * must not be the one reading, deduplicating and loading). Inputs are cut into
+ * length-sorted batches that any free worker takes; results are put back in input order.
  */
 export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<Embedder> {
   const queue: Job[] = [];
