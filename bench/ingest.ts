@@ -10,7 +10,7 @@ import { openDatabase } from '../src/db/open-database.ts';
 import { createEmbedder } from '../src/embedding/create-embedder.ts';
 import { createProjection } from '../src/embedding/create-projection.ts';
 import { createGram } from '../src/embedding/create-gram.ts';
-import { fastestBatchProjector } from '../src/embedding/onnx/onnx-batch-projector.ts';
+import { createBatchProjector } from '../src/embedding/create-batch-projector.ts';
 import { normalizeText } from '../src/embedding/normalize-text.ts';
 import { project, type ProjectionKind } from '../src/embedding/projection.ts';
 import { USE_MODEL_ID } from '../src/embedding/use-model-files.ts';
@@ -51,7 +51,7 @@ console.log(`embedding alone (${embedder.backend}, ${server.config.embedWorkers}
       hnsw: DEFAULT_HNSW_PARAMS,
       projection: (process.env.BENCH_PROJECTION as ProjectionKind | undefined) ?? 'pca',
     },
-    { database, modelId: USE_MODEL_ID, createEmbedder: async () => ({ ...embedder, close: async () => undefined }), createGram: () => createGram(server.config.embedBackend, console.warn), createProjector: fastestBatchProjector },
+    { database, modelId: USE_MODEL_ID, createEmbedder: async () => ({ ...embedder, close: async () => undefined }), createGram: () => createGram(server.config.embedBackend, console.warn), createProjector: createBatchProjector(server.config.embedBackend, console.warn) },
   );
   const elu = performance.eventLoopUtilization(elu0);
   await database.close();

@@ -53,10 +53,10 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
   // Resolved here once, so every worker runs the same runtime; the ONNX model is
   // generated before the workers start rather than by each of them.
   const backend = await resolveBackend(options.backend, (m) => options.logger.warn(m));
-  if (backend === 'onnx') await ensureUseLiteOnnxFile(options.modelCacheDir);
+  const modelFile = backend === 'onnx' ? await ensureUseLiteOnnxFile(options.modelCacheDir) : undefined;
   // One ORT thread per worker: the workers are the parallelism, and a single-threaded
   // session has no thread pool to hand work across.
-  const workerData: EmbedWorkerData = { backend, modelCacheDir: options.modelCacheDir, threads: 1 };
+  const workerData: EmbedWorkerData = { backend, modelCacheDir: options.modelCacheDir, modelFile, threads: 1 };
 
   const dispatch = () => {
     for (let depth = 1; depth <= PREFETCH; depth++) {

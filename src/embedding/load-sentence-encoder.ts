@@ -9,6 +9,8 @@ export interface SentenceEncoderOptions {
   readonly backend: BackendName;
   /** Where the generated ONNX model is cached (DATA_DIR/models). */
   readonly modelCacheDir: string;
+  /** That model's file when the caller already has it: saves re-hashing 28 MB of weights per worker. */
+  readonly modelFile?: string;
   /** ONNX Runtime intra-op threads; the tfjs backends ignore it. */
   readonly threads: number;
   readonly warn: (message: string) => void;
@@ -17,7 +19,7 @@ export interface SentenceEncoderOptions {
 /** One copy of USE-lite on the chosen runtime, in this thread. */
 export async function loadSentenceEncoder(options: SentenceEncoderOptions): Promise<SentenceEncoder> {
   if (options.backend === 'onnx') {
-    const file = await ensureUseLiteOnnxFile(options.modelCacheDir);
+    const file = options.modelFile ?? (await ensureUseLiteOnnxFile(options.modelCacheDir));
     try {
       return await OnnxUseEncoder.load(file, { threads: options.threads }, options.warn);
     } catch (error) {

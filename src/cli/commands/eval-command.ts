@@ -71,9 +71,8 @@ export function registerEvalCommand(program: Command): void {
         }
         ctx.out('');
         for (const a of agreements) {
-          const pairSentences = pairs.length * 2;
           ctx.out(
-            `${a.backend} vs ${a.against}: cosine over all ${pairSentences} sentences (${a.sentences} distinct): ` +
+            `${a.backend} vs ${a.against}: cosine over all ${pairs.length * 2} sentences (${a.sentences} distinct): ` +
               `min ${a.minimum.toFixed(10)} (1 − ${(1 - a.minimum).toExponential(1)}), mean ${a.mean.toFixed(10)}`,
           );
         }

@@ -5,7 +5,7 @@ import { migrateToLatest } from '../../db/migrations.ts';
 import type { Database } from '../../db/open-database.ts';
 import { createEmbedder } from '../../embedding/create-embedder.ts';
 import { createGram } from '../../embedding/create-gram.ts';
-import { fastestBatchProjector } from '../../embedding/onnx/onnx-batch-projector.ts';
+import { createBatchProjector } from '../../embedding/create-batch-projector.ts';
 import { PROJECTION_KINDS, type ProjectionKind } from '../../embedding/projection.ts';
 import { USE_MODEL_ID } from '../../embedding/use-model-files.ts';
 import { ingest, type IngestSummary } from '../../ingest/ingest.ts';
@@ -70,7 +70,7 @@ export async function ingestInto(ctx: CommandContext, database: Database, source
         modelId: USE_MODEL_ID,
         createEmbedder: () => createEmbedder(ctx.config, ctx.logger, 'bulk'),
         createGram: () => createGram(ctx.config.embedBackend, (m) => ctx.logger.warn(m)),
-        createProjector: fastestBatchProjector,
+        createProjector: createBatchProjector(ctx.config.embedBackend, (m) => ctx.logger.warn(m)),
         onProgress: (p) => reporter.update(p),
       },
     );

@@ -1,16 +1,15 @@
-import type { BatchProjector, BatchProjectorFactory } from '../batch-projector.ts';
-import { jsBatchProjector } from '../batch-projector.ts';
+import { jsBatchProjector, type BatchProjector, type BatchProjectorFactory } from '../batch-projector.ts';
+import { createSmallSession } from './create-small-session.ts';
 import { GraphBuilder } from './graph-builder.ts';
-import { encodeOnnxModel, OnnxType } from './onnx-model.ts';
+import { OnnxType } from './onnx-model.ts';
 
 /**
  * (X − mean)·Bᵀ for a whole batch as one sgemm on ONNX Runtime: at ~1,800 rows/s the
  * per-row JavaScript dot products (512 × 64 each) took about 5% of the machine's CPU
- * away from embedding. One thread, as the embedding workers are using the others.
+ * away from embedding.
  */
 export const onnxBatchProjector: BatchProjectorFactory = async (projection) => {
   if (projection.kind === 'none') return jsBatchProjector(projection);
-  const ort = await import('onnxruntime-node');
   const { inputDimensions: d, dimensions: k } = projection;
   const transposed = new Float32Array(d * k);
   projection.basis.forEach((row, c) => row.forEach((v, i) => (transposed[i * k + c] = v)));
@@ -18,7 +17,7 @@ export const onnxBatchProjector: BatchProjectorFactory = async (projection) => {
   const centred = projection.mean ? b.op('Sub', ['x', b.floats('mean', [d], projection.mean)]) : 'x';
   b.rename(b.op('MatMul', [centred, b.floats('basis_t', [d, k], transposed)]), 'reduced');
   const graph = b.build([{ name: 'x', type: OnnxType.FLOAT, shape: ['rows', d] }], [{ name: 'reduced', type: OnnxType.FLOAT, shape: ['rows', k] }]);
-  const session = await ort.InferenceSession.create(encodeOnnxModel(graph, 'headline-search'), { intraOpNumThreads: 1 });
+  const { ort, session } = await createSmallSession(graph);
   const run: BatchProjector = async (vectors) => {
     if (vectors.length === 0) return [];
     const flat = new Float32Array(vectors.length * d);
@@ -31,13 +30,4 @@ export const onnxBatchProjector: BatchProjectorFactory = async (projection) => {
     return vectors.map((_, r) => out.subarray(r * k, (r + 1) * k));
   };
   return run;
-};
-
-/** ONNX Runtime when it loads, else plain JavaScript. */
-export const fastestBatchProjector: BatchProjectorFactory = async (projection) => {
-  try {
-    return await onnxBatchProjector(projection);
-  } catch {
-    return jsBatchProjector(projection);
-  }
 };

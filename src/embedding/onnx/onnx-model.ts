@@ -38,7 +38,7 @@ export interface OnnxGraph {
 
 /** IR version 8 is the one that goes with opset 17 (LayerNormalization's first opset). */
 const IR_VERSION = 8;
-export const OPSET = 17;
+const OPSET = 17;
 
 // Field numbers from onnx.proto3.
 const enum Attr { NAME = 1, F = 2, I = 3, S = 4, INTS = 8, TYPE = 20 }
@@ -79,7 +79,7 @@ function writeInitializer(w: ProtobufWriter, init: OnnxInitializer): void {
 }
 
 /** Serialises a graph as an ONNX ModelProto, ready for InferenceSession.create(bytes). */
-export function encodeOnnxModel(graph: OnnxGraph, producer: string): Uint8Array {
+export function encodeOnnxModel(graph: OnnxGraph, producer = 'headline-search'): Uint8Array {
   const model = new ProtobufWriter();
   model.varint(1, IR_VERSION).string(2, producer);
   model.message(7, (g) => {

@@ -17,7 +17,7 @@ const require = createRequire(import.meta.url);
  * CUDA runs only if the user installed ORT's CUDA provider next to the binding
  * (ONNXRUNTIME_NODE_INSTALL=cuda12 at install time); the package never bundles it.
  */
-export function cudaProviderInstalled(): boolean {
+function cudaProviderInstalled(): boolean {
   try {
     const binDir = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', `${process.platform}`, process.arch);
     return fs.existsSync(path.join(binDir, 'libonnxruntime_providers_cuda.so'));
@@ -66,7 +66,7 @@ export class OnnxUseEncoder implements SentenceEncoder {
 }
 
 /** The graph's packed-token inputs (see buildUseLiteGraph), each text clipped as TF clips it. */
-export function packTokens(encodings: readonly number[][]) {
+function packTokens(encodings: readonly number[][]) {
   const lengths = encodings.map((e) => Math.min(e.length, USE_LITE_MAX_TOKENS));
   const tokens = lengths.reduce((a, n) => a + n, 0);
   const time = Math.max(...lengths);

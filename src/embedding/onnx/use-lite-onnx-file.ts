@@ -39,7 +39,7 @@ export async function ensureUseLiteOnnxFile(
       // not generated yet
     }
   }
-  const bytes = encodeOnnxModel(buildUseLiteGraph(await UseLiteWeights.load(modelDir)), 'headline-search');
+  const bytes = encodeOnnxModel(buildUseLiteGraph(await UseLiteWeights.load(modelDir)));
   await fs.mkdir(cacheDir, { recursive: true });
   const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {

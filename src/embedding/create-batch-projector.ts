@@ -1,0 +1,9 @@
+import { resolveBackend } from './activate-backend.ts';
+import { jsBatchProjector, type BatchProjectorFactory } from './batch-projector.ts';
+import type { BackendRequest } from './choose-backend.ts';
+import { onnxBatchProjector } from './onnx/onnx-batch-projector.ts';
+
+/** Batch projection on ONNX Runtime when embedding runs there, else plain JavaScript. */
+export function createBatchProjector(request: BackendRequest, warn: (message: string) => void): BatchProjectorFactory {
+  return async (projection) => ((await resolveBackend(request, warn)) === 'onnx' ? onnxBatchProjector(projection) : jsBatchProjector(projection));
+}
