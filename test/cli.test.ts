@@ -69,6 +69,12 @@ describe('headlines migrate', () => {
       const projected = await runCli(['embed', '--projected'], env, 'bushfire threatens homes\n');
       assert.equal(projected.code, 0, projected.stderr);
       assert.equal((JSON.parse(projected.stdout) as number[]).length, 64);
+      const reindexed = await runCli(['reindex', '--build-workers', '0'], env);
+      assert.equal(reindexed.code, 0, reindexed.stderr);
+      assert.match(reindexed.stdout, /^rebuilt the HNSW index in \d+\.\d s$/m);
+      const badWorkers = await runCli(['reindex', '--build-workers', '65'], env);
+      assert.equal(badWorkers.code, 1);
+      assert.match(badWorkers.stderr, /--build-workers.*from 0 to 64/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -80,6 +86,26 @@ describe('headlines migrate', () => {
       const result = await runCli(['ingest', path.join(dir, 'missing.csv')], { DATA_DIR: dir, EMBEDDED_DB_PORT: '0' });
       assert.equal(result.code, 1);
       assert.match(result.stderr, /Cannot read .*missing\.csv/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('commands before any migration, and reindex with nothing ingested, say so and exit non-zero', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-cli-'));
+    try {
+      const env = { DATA_DIR: dir, EMBEDDED_DB_PORT: '0' };
+      // Every command that needs the schema says so in one line, without a stack trace.
+      for (const args of [['reindex'], ['search', 'bushfire'], ['embed', '--projected'], ['grant-analyst', 'someone']]) {
+        const unmigrated = await runCli(args, env, 'bushfire\n');
+        assert.equal(unmigrated.code, 1, args.join(' '));
+        assert.match(unmigrated.stderr, /^headlines: The database schema is not up to date \(pending: 0001_vector_extension.*run `headlines migrate`/m, args.join(' '));
+        assert.doesNotMatch(unmigrated.stderr, /\n\s+at /, args.join(' '));
+      }
+      assert.equal((await runCli(['migrate'], env)).code, 0);
+      const empty = await runCli(['reindex'], env);
+      assert.equal(empty.code, 1);
+      assert.match(empty.stderr, /^headlines: Nothing to index/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -9,7 +9,9 @@ import { createOnnxGram } from '../src/embedding/onnx/onnx-gram.ts';
 import { onnxBatchProjector } from '../src/embedding/onnx/onnx-batch-projector.ts';
 import { identityProjection, project } from '../src/embedding/projection.ts';
 import { seededNormal } from '../src/embedding/seeded-random.ts';
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { symmetricEigen, symmetricEigenInWorker } from '../src/embedding/symmetric-eigen.ts';
+import { tridiagonalQl } from '../src/embedding/tridiagonal-ql.ts';
 import { isAppError } from '../src/errors/app-error.ts';
 
 const d = 32;
@@ -101,22 +103,41 @@ for (const [runtime, gram] of [['tfjs', () => createTfGram('wasm')], ['ONNX Runt
   });
 }
 
-test('the eigen-decomposition on a worker thread equals the in-thread one', async () => {
+test('the eigen-decomposition on a worker thread equals the in-thread one, and both are eigenpairs', async () => {
   const n = 24;
-  const random = seededNormal(11);
-  const a = Float64Array.from({ length: n * n }, () => random());
-  const symmetric = Float64Array.from(a, (_, k) => a[k]! + a[(k % n) * n + Math.floor(k / n)]!);
+  const symmetric = randomSymmetric(n, 11);
   const [here, there] = await Promise.all([symmetricEigen(symmetric, n), symmetricEigenInWorker(symmetric, n)]);
   assert.deepEqual(there.values, here.values);
   assert.deepEqual(there.vectors, here.vectors);
-  // A·v = λ·v for the largest eigenpair, so the result is an eigen-decomposition at all.
-  const top = Array.from(here.values, (_, i) => i).sort((x, y) => here.values[y]! - here.values[x]!)[0]!;
-  for (let i = 0; i < n; i++) {
-    let av = 0;
-    for (let j = 0; j < n; j++) av += symmetric[i * n + j]! * here.vectors[j * n + top]!;
-    assert.ok(Math.abs(av - here.values[top]! * here.vectors[i * n + top]!) < 1e-9);
+  for (let k = 1; k < n; k++) assert.ok(here.values[k - 1]! <= here.values[k]!, 'values ascending');
+  // A·v = λ·v and unit length for every pair, so the result is an eigen-decomposition at all.
+  for (let k = 0; k < n; k++) {
+    const v = here.vectors.subarray(k * n, (k + 1) * n);
+    assert.ok(Math.abs(v.reduce((a, x) => a + x * x, 0) - 1) < 1e-12);
+    for (let i = 0; i < n; i++) {
+      let av = 0;
+      for (let j = 0; j < n; j++) av += symmetric[i * n + j]! * v[j]!;
+      assert.ok(Math.abs(av - here.values[k]! * v[i]!) < 1e-9, `pair ${k} row ${i}`);
+    }
   }
 });
+
+test("the flat-array solver gives ml-matrix's symmetric solver's bits", () => {
+  const n = 96;
+  const symmetric = randomSymmetric(n, 5);
+  const reference = new EigenvalueDecomposition(new Matrix(Array.from({ length: n }, (_, i) => Array.from(symmetric.subarray(i * n, (i + 1) * n)))), { assumeSymmetric: true });
+  const vectors = Float64Array.from(symmetric);
+  const values = tridiagonalQl(vectors, n);
+  assert.deepEqual(Array.from(values), reference.realEigenvalues);
+  const expected = reference.eigenvectorMatrix;
+  for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) assert.equal(vectors[k * n + i], expected.get(i, k), `vector ${k} component ${i}`);
+});
+
+function randomSymmetric(n: number, seed: number): Float64Array {
+  const random = seededNormal(seed);
+  const a = Float64Array.from({ length: n * n }, () => random());
+  return Float64Array.from(a, (_, k) => a[k]! + a[(k % n) * n + Math.floor(k / n)]!);
+}
 
 test('batch projection on ONNX Runtime equals the per-vector JavaScript projection', async () => {
   const { samples } = syntheticSamples(300, 9);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'kysely';
-import { createHnswIndexStatement, hnswIndexExists, reducedVectorExpression } from '../src/db/hnsw-index.ts';
+import { buildHnswIndex, rebuildHnswIndex } from '../src/db/build-hnsw-index.ts';
+import { createHnswIndexStatement, DEFAULT_HNSW_PARAMS, HNSW_INDEX_NAME, hnswIndexExists, reducedVectorExpression } from '../src/db/hnsw-index.ts';
 import { fromVectorLiteral, toVectorLiteral } from '../src/db/vector-literal.ts';
 import { describeEachDatabase } from './support/test-databases.ts';
 
@@ -100,8 +101,27 @@ describeEachDatabase('hnsw index', (get) => {
     assert.deepEqual(top.rows.map((r) => r.text), ['row 2', 'row 1', 'row 3']);
   });
 
-  test('parameters are validated', () => {
+  test('parameters are validated', async () => {
     assert.throws(() => createHnswIndexStatement(64, { m: 1, efConstruction: 64 }), /out of range/);
     assert.throws(() => createHnswIndexStatement(0), /dimension/);
+    await assert.rejects(rebuildHnswIndex(get().database, { workers: -1 }), /build workers/);
+  });
+
+  test('a rebuild leaves one valid index that still answers, and no build settings behind', async () => {
+    const { database } = get();
+    const { db } = database;
+    if (!(await hnswIndexExists(db))) await buildHnswIndex(database, 3, DEFAULT_HNSW_PARAMS);
+    const setting = async () => (await sql<{ v: string }>`select current_setting('maintenance_work_mem') as v`.execute(db)).rows[0]!.v;
+    const before = await setting();
+    await rebuildHnswIndex(database, { workers: 1 });
+    const indexes = await sql<{ name: string; valid: boolean }>`
+      select c.relname as name, i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid
+      where i.indrelid = 'headlines'::regclass and c.relname like ${HNSW_INDEX_NAME + '%'}`.execute(db);
+    assert.deepEqual(indexes.rows, [{ name: HNSW_INDEX_NAME, valid: true }]);
+    // The pool hands back the connection that ran the rebuild (pg-pool reuses the most recent).
+    assert.equal(await setting(), before);
+    const q = toVectorLiteral([1, 0.02, 0]);
+    const top = await sql<{ text: string }>`select text from headlines order by ${reducedVectorExpression(3)} <=> ${q}::halfvec(3) limit 3`.execute(db);
+    assert.deepEqual(top.rows.map((r) => r.text), ['row 2', 'row 1', 'row 3']);
   });
 });

@@ -1,7 +1,8 @@
 import { loadConfig } from '../config/load-config.ts';
 import type { Config } from '../config/parse-config.ts';
+import { migrationStatus } from '../db/migrations.ts';
 import { openDatabase, type Database } from '../db/open-database.ts';
-import { isAppError } from '../errors/app-error.ts';
+import { AppError, ErrorCode, isAppError } from '../errors/app-error.ts';
 import { createLogger, type Logger } from '../logger.ts';
 
 export interface CommandContext {
@@ -37,5 +38,20 @@ export async function withDatabase<T>(ctx: CommandContext, body: (database: Data
     return await body(database);
   } finally {
     await database.close();
+  }
+}
+
+/** For commands that need the schema: an unmigrated database gets a plain message, not a stack trace. */
+export async function withMigratedDatabase<T>(ctx: CommandContext, body: (database: Database) => Promise<T>): Promise<T> {
+  return withDatabase(ctx, async (database) => {
+    await requireMigrated(database);
+    return body(database);
+  });
+}
+
+export async function requireMigrated(database: Database): Promise<void> {
+  const pending = (await migrationStatus(database.db)).filter((m) => !m.appliedAt).map((m) => m.name);
+  if (pending.length > 0) {
+    throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, `The database schema is not up to date (pending: ${pending.join(', ')}); run \`headlines migrate\` or an ingest first.`);
   }
 }

@@ -9,8 +9,7 @@ export type GramFunction = (flat: Float32Array, rows: number, d: number) => Prom
  * principal directions. Samples are accumulated one batch at a time, so an ingest can fit
  * while it is still embedding: the sum and XᵀX of the samples shifted by the first
  * batch's mean (which keeps float32 products from cancelling against a large mean). The
- * eigen-decomposition is ml-matrix's symmetric solver, here or on a worker thread
- * (`eigen`). Each direction's sign is fixed
+ * eigen-decomposition runs here or on a worker thread (`eigen`). Each direction's sign is fixed
  * (largest component positive) so refits are deterministic.
  */
 export class PcaAccumulator {
@@ -82,13 +81,13 @@ export class PcaAccumulator {
       }
     }
     const { values, vectors } = await eigen(covariance, d);
-    const column = (c: number) => Float32Array.from({ length: d }, (_, i) => vectors[i * d + c]!);
+    const vector = (c: number) => Float32Array.from(vectors.subarray(c * d, (c + 1) * d));
     const order = Array.from(values, (_, i) => i).sort((a, b) => values[b]! - values[a]!);
     const total = values.reduce((a, v) => a + Math.max(v, 0), 0);
     let kept = 0;
-    const basis = order.slice(0, dimensions).map((col) => {
-      kept += Math.max(values[col]!, 0);
-      const direction = column(col);
+    const basis = order.slice(0, dimensions).map((c) => {
+      kept += Math.max(values[c]!, 0);
+      const direction = vector(c);
       let peak = 0;
       for (let i = 1; i < d; i++) if (Math.abs(direction[i]!) > Math.abs(direction[peak]!)) peak = i;
       if (direction[peak]! < 0) for (let i = 0; i < d; i++) direction[i] = -direction[i]!;

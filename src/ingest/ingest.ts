@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { buildHnswIndex } from '../db/build-hnsw-index.ts';
+import { buildHnswIndex, type HnswBuildOptions } from '../db/build-hnsw-index.ts';
 import { createHeadlineLoader, dedupKey, type HeadlineLoader } from '../db/headline-loader.ts';
 import { hnswIndexExists, type HnswParams } from '../db/hnsw-index.ts';
 import type { Database } from '../db/open-database.ts';
@@ -27,6 +27,7 @@ export interface IngestOptions {
   /** Rows per database transaction. */
   readonly batchSize: number;
   readonly hnsw: HnswParams;
+  readonly hnswBuild?: HnswBuildOptions;
 }
 
 export interface IngestDeps {
@@ -169,7 +170,7 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
     let indexBuilt = false;
     if (projection && !(await hnswIndexExists(database.db))) {
       const p: Projection = projection;
-      await clock.time('index', () => buildHnswIndex(database, p.dimensions, options.hnsw));
+      await clock.time('index', () => buildHnswIndex(database, p.dimensions, options.hnsw, options.hnswBuild));
       indexBuilt = true;
     }
     const seconds = { ...clock.seconds(), total: (performance.now() - started) / 1000 };

@@ -9,7 +9,7 @@ import { project, type Projection } from '../../embedding/projection.ts';
 import { USE_MODEL_ID } from '../../embedding/use-model-files.ts';
 import { AppError, ErrorCode } from '../../errors/app-error.ts';
 import { storedProjection } from '../../ingest/resolve-projection.ts';
-import { runCommand, type CommandContext } from '../run-command.ts';
+import { requireMigrated, runCommand, type CommandContext } from '../run-command.ts';
 
 const CHUNK = 512;
 
@@ -54,6 +54,7 @@ export function registerEmbedCommand(program: Command): void {
 async function readStoredProjection(ctx: CommandContext): Promise<Projection> {
   const database = await openDatabase(ctx.config, ctx.logger);
   try {
+    await requireMigrated(database);
     const stored = await storedProjection(database, { modelId: USE_MODEL_ID, inputDimensions: USE_DIMENSIONS });
     if (!stored) throw new AppError(ErrorCode.NOT_FOUND, '--projected: the database has no stored projection yet (run an ingest first)');
     return stored;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createEmbedder } from '../../embedding/create-embedder.ts';
 import { startQueryEmbeddingWorker } from '../../search/query-embedding-worker.ts';
-import { runCommand, withDatabase } from '../run-command.ts';
+import { runCommand, withMigratedDatabase } from '../run-command.ts';
 
 export function registerEmbedQueriesCommand(program: Command): void {
   program
@@ -10,7 +10,7 @@ export function registerEmbedQueriesCommand(program: Command): void {
     .option('--watch', 'keep running: embed new rows within a second of their insert')
     .action((flags: { watch?: boolean }) =>
       runCommand((ctx) =>
-        withDatabase(ctx, async (database) => {
+        withMigratedDatabase(ctx, async (database) => {
           const embedder = await createEmbedder(ctx.config, ctx.logger, 'query');
           const worker = await startQueryEmbeddingWorker({ database, embed: (texts) => embedder.embed(texts), logger: ctx.logger });
           try {

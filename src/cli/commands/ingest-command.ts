@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { DEFAULT_HNSW_BUILD } from '../../db/build-hnsw-index.ts';
 import { DEFAULT_HNSW_PARAMS } from '../../db/hnsw-index.ts';
 import { migrateToLatest } from '../../db/migrations.ts';
 import type { Database } from '../../db/open-database.ts';
@@ -14,7 +15,7 @@ import type { InputFormat } from '../../ingest/read-records.ts';
 import { defaultRejectsPath } from '../../ingest/rejects-writer.ts';
 import { DEFAULT_MAX_TEXT_LENGTH } from '../../ingest/validate-record.ts';
 import { runCommand, withDatabase, type CommandContext } from '../run-command.ts';
-import { positiveInt } from './option-parsers.ts';
+import { buildWorkerCount, positiveInt } from './option-parsers.ts';
 
 interface IngestFlags {
   format?: InputFormat;
@@ -25,6 +26,7 @@ interface IngestFlags {
   batchSize: number;
   m: number;
   efConstruction: number;
+  buildWorkers: number;
   quiet?: boolean;
 }
 
@@ -40,6 +42,7 @@ export function registerIngestCommand(program: Command): void {
     .option('--batch-size <n>', 'rows per load transaction', positiveInt, 2000)
     .option('--m <n>', 'HNSW m (graph degree) when the index is built', positiveInt, DEFAULT_HNSW_PARAMS.m)
     .option('--ef-construction <n>', 'HNSW ef_construction when the index is built', positiveInt, DEFAULT_HNSW_PARAMS.efConstruction)
+    .option('--build-workers <n>', 'parallel workers for the HNSW build on a server (the database host\'s cores - 1)', buildWorkerCount, DEFAULT_HNSW_BUILD.workers)
     .option('--quiet', 'no progress output')
     .action((source: string, flags: IngestFlags) =>
       runCommand(async (ctx) => {
@@ -64,6 +67,7 @@ export async function ingestInto(ctx: CommandContext, database: Database, source
         maxTextLength: flags.maxLength ?? DEFAULT_MAX_TEXT_LENGTH,
         batchSize: flags.batchSize ?? 2000,
         hnsw: { m: flags.m ?? DEFAULT_HNSW_PARAMS.m, efConstruction: flags.efConstruction ?? DEFAULT_HNSW_PARAMS.efConstruction },
+        hnswBuild: { workers: flags.buildWorkers ?? DEFAULT_HNSW_BUILD.workers },
       },
       {
         database,

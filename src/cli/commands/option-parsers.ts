@@ -6,6 +6,12 @@ export function positiveInt(raw: string): number {
   return n;
 }
 
+export function buildWorkerCount(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 64) throw new InvalidArgumentError('expected a number of workers from 0 to 64');
+  return n;
+}
+
 export function port(raw: string): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || n > 65535) throw new InvalidArgumentError('expected a TCP port from 0 (any free port) to 65535');

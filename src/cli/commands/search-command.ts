@@ -3,7 +3,7 @@ import { createEmbedder } from '../../embedding/create-embedder.ts';
 import { createQueryEmbedder } from '../../embedding/query-embedder.ts';
 import { USE_MODEL_ID } from '../../embedding/use-model-files.ts';
 import { SearchService } from '../../search/search-service.ts';
-import { runCommand, withDatabase } from '../run-command.ts';
+import { runCommand, withMigratedDatabase } from '../run-command.ts';
 import { positiveInt } from './option-parsers.ts';
 
 interface SearchFlags {
@@ -25,7 +25,7 @@ export function registerSearchCommand(program: Command): void {
     .option('--json', 'print the page as JSON')
     .action((text: string, flags: SearchFlags) =>
       runCommand((ctx) =>
-        withDatabase(ctx, async (database) => {
+        withMigratedDatabase(ctx, async (database) => {
           const embedder = createQueryEmbedder(await createEmbedder(ctx.config, ctx.logger, 'query'), { cacheSize: 0 });
           try {
             const service = new SearchService({ db: database.db, embedder, modelId: USE_MODEL_ID });
