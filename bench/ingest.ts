@@ -7,6 +7,7 @@ import { createHeadlineLoader } from '../src/db/headline-loader.ts';
 import { buildHnswIndex } from '../src/db/build-hnsw-index.ts';
 import { DEFAULT_HNSW_PARAMS, HNSW_INDEX_NAME } from '../src/db/hnsw-index.ts';
 import { migrateToLatest } from '../src/db/migrations.ts';
+import { loadProjection } from '../src/db/projection-repository.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { createEmbedder } from '../src/embedding/create-embedder.ts';
 import { createProjection } from '../src/embedding/create-projection.ts';
@@ -68,7 +69,7 @@ console.log(`embedding alone (${embedder.backend}, ${server.config.embedWorkers}
   await database.db.schema.dropIndex(HNSW_INDEX_NAME).execute();
   t = performance.now();
   cpu0 = machineCpu();
-  await buildHnswIndex(database, Number(summary.projection!.split('-')[1]), DEFAULT_HNSW_PARAMS);
+  await buildHnswIndex(database, (await loadProjection(database.db))!.projection.dimensions, DEFAULT_HNSW_PARAMS);
   const indexWall = (performance.now() - t) / 1000;
   const indexCpu = machineCpu() - cpu0;
   await database.close();

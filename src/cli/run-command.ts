@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/load-config.ts';
 import type { Config } from '../config/parse-config.ts';
-import { migrationStatus } from '../db/migrations.ts';
+import { pendingMigrations } from '../db/migrations.ts';
 import { openDatabase, type Database } from '../db/open-database.ts';
 import { AppError, ErrorCode, isAppError } from '../errors/app-error.ts';
 import { createLogger, type Logger } from '../logger.ts';
@@ -44,14 +44,10 @@ export async function withDatabase<T>(ctx: CommandContext, body: (database: Data
 /** For commands that need the schema: an unmigrated database gets a plain message, not a stack trace. */
 export async function withMigratedDatabase<T>(ctx: CommandContext, body: (database: Database) => Promise<T>): Promise<T> {
   return withDatabase(ctx, async (database) => {
-    await requireMigrated(database);
+    const pending = await pendingMigrations(database.db);
+    if (pending.length > 0) {
+      throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, `The database schema is not up to date (pending: ${pending.join(', ')}); run \`headlines migrate\` or an ingest first.`);
+    }
     return body(database);
   });
-}
-
-export async function requireMigrated(database: Database): Promise<void> {
-  const pending = (await migrationStatus(database.db)).filter((m) => !m.appliedAt).map((m) => m.name);
-  if (pending.length > 0) {
-    throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, `The database schema is not up to date (pending: ${pending.join(', ')}); run \`headlines migrate\` or an ingest first.`);
-  }
 }

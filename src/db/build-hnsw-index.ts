@@ -12,6 +12,7 @@ export interface HnswBuildOptions {
 }
 
 export const DEFAULT_HNSW_BUILD: HnswBuildOptions = Object.freeze({ workers: 1 });
+export const MAX_HNSW_BUILD_WORKERS = 64;
 
 /**
  * Builds the HNSW index once, after a bulk load (far faster than maintaining it row by
@@ -50,7 +51,9 @@ export async function rebuildHnswIndex(database: Database, build: HnswBuildOptio
 }
 
 function buildSettings(database: Database, build: HnswBuildOptions): Array<[string, string]> {
-  if (!Number.isInteger(build.workers) || build.workers < 0 || build.workers > 64) throw new RangeError(`HNSW build workers must be 0..64, got ${build.workers}`);
+  if (!Number.isInteger(build.workers) || build.workers < 0 || build.workers > MAX_HNSW_BUILD_WORKERS) {
+    throw new RangeError(`HNSW build workers must be 0..${MAX_HNSW_BUILD_WORKERS}, got ${build.workers}`);
+  }
   // WebAssembly memory is limited; a server gets a generous budget and parallel workers.
   if (database.mode === 'embedded') return [['maintenance_work_mem', '256MB']];
   return [

@@ -30,3 +30,8 @@ export async function migrationStatus(db: Kysely<any>, folder: string = MIGRATIO
   const migrations = await createMigrator(db, folder).getMigrations();
   return migrations.map((m) => ({ name: m.name, appliedAt: m.executedAt ?? null }));
 }
+
+/** Names of the migrations not yet applied, oldest first. */
+export async function pendingMigrations(db: Kysely<any>, folder: string = MIGRATIONS_DIR): Promise<string[]> {
+  return (await migrationStatus(db, folder)).filter((m) => !m.appliedAt).map((m) => m.name);
+}

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { migrationStatus } from '../db/migrations.ts';
+import { pendingMigrations } from '../db/migrations.ts';
 import type { Database } from '../db/open-database.ts';
 
 export interface Readiness {
@@ -13,7 +13,7 @@ export async function checkReadiness(database: Database, modelLoaded: () => bool
   let migrations = 'ok';
   try {
     await sql`select 1`.execute(database.db);
-    const pending = (await migrationStatus(database.db)).filter((m) => !m.appliedAt).map((m) => m.name);
+    const pending = await pendingMigrations(database.db);
     if (pending.length > 0) migrations = `pending: ${pending.join(', ')}`;
   } catch (error) {
     db = `unreachable: ${(error as Error).message}`;

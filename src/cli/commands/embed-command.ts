@@ -1,7 +1,6 @@
 import readline from 'node:readline';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { openDatabase } from '../../db/open-database.ts';
 import { createEmbedder } from '../../embedding/create-embedder.ts';
 import { USE_DIMENSIONS, type Embedder } from '../../embedding/embedder.ts';
 import { normalizeText } from '../../embedding/normalize-text.ts';
@@ -9,7 +8,7 @@ import { project, type Projection } from '../../embedding/projection.ts';
 import { USE_MODEL_ID } from '../../embedding/use-model-files.ts';
 import { AppError, ErrorCode } from '../../errors/app-error.ts';
 import { storedProjection } from '../../ingest/resolve-projection.ts';
-import { requireMigrated, runCommand, type CommandContext } from '../run-command.ts';
+import { runCommand, withMigratedDatabase, type CommandContext } from '../run-command.ts';
 
 const CHUNK = 512;
 
@@ -51,14 +50,10 @@ export function registerEmbedCommand(program: Command): void {
     );
 }
 
-async function readStoredProjection(ctx: CommandContext): Promise<Projection> {
-  const database = await openDatabase(ctx.config, ctx.logger);
-  try {
-    await requireMigrated(database);
+function readStoredProjection(ctx: CommandContext): Promise<Projection> {
+  return withMigratedDatabase(ctx, async (database) => {
     const stored = await storedProjection(database, { modelId: USE_MODEL_ID, inputDimensions: USE_DIMENSIONS });
     if (!stored) throw new AppError(ErrorCode.NOT_FOUND, '--projected: the database has no stored projection yet (run an ingest first)');
     return stored;
-  } finally {
-    await database.close();
-  }
+  });
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { MAX_HNSW_BUILD_WORKERS } from '../../db/build-hnsw-index.ts';
 
 export function positiveInt(raw: string): number {
   const n = Number(raw);
@@ -8,7 +9,7 @@ export function positiveInt(raw: string): number {
 
 export function buildWorkerCount(raw: string): number {
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n > 64) throw new InvalidArgumentError('expected a number of workers from 0 to 64');
+  if (!/^\d+$/.test(raw) || n > MAX_HNSW_BUILD_WORKERS) throw new InvalidArgumentError(`expected a number of workers from 0 to ${MAX_HNSW_BUILD_WORKERS}`);
   return n;
 }
 
