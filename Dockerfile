@@ -1,11 +1,11 @@
-FROM node:20-bookworm-slim
+FROM node:26-slim
 WORKDIR /app
-COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY package.json package-lock.json .npmrc tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# onnxruntime-node ships its CPU library in the package; without this its install script
-# would fetch the CUDA provider from the network. (For CUDA: build with =cuda12 and a GPU base image.)
-ENV ONNXRUNTIME_NODE_INSTALL=skip
-# ...and only the Linux builds of its native library are kept (~220 MB of macOS and Windows ones dropped).
+# onnxruntime-node ships its CPU library in the package; package.json's allowScripts and .npmrc
+# keep its install script from fetching the CUDA provider (for CUDA: a GPU base image, then
+# `npm run install:cuda`).
+# Only the Linux builds of its native library are kept (~220 MB of macOS and Windows ones dropped).
 RUN npm ci && npm prune --omit=dev \
  && find node_modules/onnxruntime-node/bin/napi-v6 -mindepth 1 -maxdepth 1 ! -name linux -exec rm -rf {} +
 COPY bin ./bin

@@ -20,7 +20,7 @@ export function chooseBackend(request: BackendRequest, installed: ReadonlySet<Ba
     return { backend: fallback, warning: `onnxruntime-node did not load; embedding with tfjs ${fallback}, several times slower` };
   }
   if (request === 'onnx' && !installed.has('onnx')) {
-    throw new Error('EMBED_BACKEND=onnx needs onnxruntime-node, which did not load (reinstall it with ONNXRUNTIME_NODE_INSTALL=skip npm ci), or set EMBED_BACKEND=wasm');
+    throw new Error('EMBED_BACKEND=onnx needs onnxruntime-node, which did not load (reinstall it with npm ci), or set EMBED_BACKEND=wasm');
   }
   if (request === 'tensorflow' || request === 'tensorflow-gpu') {
     if (!installed.has(request)) {

@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 
 /**
  * CUDA runs only if the user installed ORT's CUDA provider next to the binding
- * (ONNXRUNTIME_NODE_INSTALL=cuda12 at install time); the package never bundles it.
+ * (`npm run install:cuda`); the package never bundles it.
  */
 function cudaProviderInstalled(): boolean {
   try {
