@@ -17,6 +17,8 @@ export interface EmbedderPoolOptions {
   readonly batchSize: number;
   readonly modelCacheDir: string;
   readonly logger: Logger;
+  /** Starts one embedding worker; injected by tests, e.g. to make one fail to start. */
+  readonly startWorker?: (workerData: EmbedWorkerData) => Worker;
 }
 
 interface Job {
@@ -48,6 +50,9 @@ const PREFETCH = 2;
 export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<Embedder> {
   const queue: Job[] = [];
   const slots: Slot[] = [];
+  // Every worker started and not yet exited, ready or not: what close() and a failed start must stop.
+  const live = new Set<Worker>();
+  const launch = options.startWorker ?? ((data: EmbedWorkerData) => startWorker(import.meta.url, 'embed-worker', data));
   let nextId = 1;
   let closed = false;
   // Resolved here once, so every worker runs the same runtime; the ONNX model is
@@ -71,7 +76,8 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
 
   const spawn = (): Promise<Slot> =>
     new Promise((resolve, reject) => {
-      const worker = startWorker(import.meta.url, 'embed-worker', workerData);
+      const worker = launch(workerData);
+      live.add(worker);
       const slot: Slot = { worker, sent: [] };
       let ready = false;
       worker.on('message', (message: FromWorker) => {
@@ -103,22 +109,38 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
         for (const job of slot.sent.splice(0)) job.reject(new AppError(ErrorCode.INTERNAL, `embedding worker crashed: ${error.message}`));
       });
       worker.on('exit', (code) => {
+        live.delete(worker);
         const index = slots.indexOf(slot);
         if (index >= 0) slots.splice(index, 1);
+        if (!ready) reject(new AppError(ErrorCode.INTERNAL, `embedding worker exited with code ${code} before it was ready`));
         if (closed || !ready) return;
         // A crashed worker is replaced so the pool keeps its size.
         options.logger.warn(`embedding worker exited with code ${code}; starting a new one`);
-        spawn().then((s) => { slots.push(s); dispatch(); }, (e: Error) => options.logger.error(e.message));
+        spawn().then(
+          (s) => {
+            // The pool may have closed while the replacement was starting.
+            if (closed) void s.worker.terminate();
+            else {
+              slots.push(s);
+              dispatch();
+            }
+          },
+          (e: Error) => options.logger.error(e.message),
+        );
       });
     });
 
   const count = Math.max(1, options.workers);
-  try {
-    slots.push(...(await Promise.all(Array.from({ length: count }, spawn))));
-  } catch (error) {
-    await Promise.all(slots.map((s) => s.worker.terminate()));
-    throw error;
+  // allSettled, not all: every start must have finished before a failure stops the
+  // ones that did start, or a worker still starting would be left running.
+  const started = await Promise.allSettled(Array.from({ length: count }, spawn));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    closed = true;
+    await Promise.all([...live].map((w) => w.terminate()));
+    throw failed.reason;
   }
+  slots.push(...started.map((r) => (r as PromiseFulfilledResult<Slot>).value));
 
   const submit = (texts: string[]): Promise<Float32Array> =>
     new Promise((resolve, reject) => {
@@ -146,7 +168,7 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
     async close() {
       closed = true;
       for (const job of queue.splice(0)) job.reject(new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'embedder pool closed'));
-      await Promise.all(slots.map((s) => s.worker.terminate()));
+      await Promise.all([...live].map((w) => w.terminate()));
     },
   };
 }
