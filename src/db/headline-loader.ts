@@ -67,7 +67,12 @@ export async function createHeadlineLoader(database: Database): Promise<Headline
 
   // One dedicated connection: the temp staging table lives in its session.
   const client: pg.PoolClient = await database.pool.connect();
-  await client.query(STAGING);
+  try {
+    await client.query(STAGING);
+  } catch (error) {
+    client.release(error as Error);
+    throw error;
+  }
   return {
     existing,
     async load(rows) {

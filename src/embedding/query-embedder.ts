@@ -1,12 +1,17 @@
 import { LRUCache } from 'lru-cache';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
 import type { Embedder } from './embedder.ts';
 import { normalizeText } from './normalize-text.ts';
 
+export type ModelState = { readonly state: 'loading' | 'ready' } | { readonly state: 'failed'; readonly reason: string };
+
 export interface QueryEmbedder {
-  /** One query's vector; repeated (normalised) queries come from the cache. */
+  /**
+   * One query's vector; repeated (normalised) queries come from the cache. Waits while the
+   * model loads; fails with SERVICE_UNAVAILABLE if it could not be loaded.
+   */
   embedQuery(text: string): Promise<Float32Array>;
-  /** True once the model has loaded (queries before that wait for it). */
-  readonly ready: boolean;
+  readonly model: ModelState;
   readonly cacheSize: number;
   close(): Promise<void>;
 }
@@ -25,7 +30,20 @@ export interface QueryEmbedderOptions {
  */
 export function createQueryEmbedder(model: Embedder | Promise<Embedder>, options: QueryEmbedderOptions): QueryEmbedder {
   let loaded: Embedder | null = null;
-  const loading = Promise.resolve(model).then((m) => (loaded = m));
+  let state: ModelState = { state: 'loading' };
+  let failure: AppError | null = null;
+  // A model that cannot load stays failed: every caller, and /readyz, is told why at once.
+  const loading = Promise.resolve(model).then(
+    (m) => {
+      state = { state: 'ready' };
+      return (loaded = m);
+    },
+    (error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      state = { state: 'failed', reason };
+      throw (failure = new AppError(ErrorCode.SERVICE_UNAVAILABLE, `The embedding model failed to load: ${reason}`, { cause: error }));
+    },
+  );
   loading.catch(() => undefined); // surfaced to callers of embedQuery
   const cache = options.cacheSize > 0 ? new LRUCache<string, Float32Array>({ max: options.cacheSize }) : null;
   const maxBatch = options.maxBatch ?? 32;
@@ -57,10 +75,11 @@ export function createQueryEmbedder(model: Embedder | Promise<Embedder>, options
 
   return {
     cacheSize: options.cacheSize,
-    get ready() {
-      return loaded !== null;
+    get model() {
+      return state;
     },
     embedQuery(text) {
+      if (failure) return Promise.reject(failure);
       const key = normalizeText(text);
       const hit = cache?.get(key);
       if (hit) return Promise.resolve(hit);

@@ -1,7 +1,8 @@
-import type pg from 'pg';
+import { listenChannel, type ChannelListener } from '../db/listen-channel.ts';
 import type { Database } from '../db/open-database.ts';
 import { pendingQueries, storeQueryEmbedding, storeQueryError, type PendingQuery } from '../db/search-queries-repository.ts';
 import { normalizeText } from '../embedding/normalize-text.ts';
+import { isAppError, ErrorCode } from '../errors/app-error.ts';
 import type { Logger } from '../logger.ts';
 
 export interface QueryEmbeddingWorker {
@@ -39,14 +40,17 @@ export async function startQueryEmbeddingWorker(options: QueryEmbeddingWorkerOpt
     try {
       const vectors = await options.embed(good.map((r) => r.text));
       for (const [i, row] of good.entries()) await storeQueryEmbedding(database.db, row.id, vectors[i]!);
-    } catch {
+    } catch (error) {
+      // No model (it failed to load): the rows are not at fault, so they stay pending.
+      if (isAppError(error, ErrorCode.SERVICE_UNAVAILABLE)) throw error;
       // Isolate the culprit: one at a time, recording each failure on its own row.
       for (const row of good) {
         try {
           const [vector] = await options.embed([row.text]);
           await storeQueryEmbedding(database.db, row.id, vector!);
-        } catch (error) {
-          await storeQueryError(database.db, row.id, (error as Error).message.slice(0, 500));
+        } catch (rowError) {
+          if (isAppError(rowError, ErrorCode.SERVICE_UNAVAILABLE)) throw rowError;
+          await storeQueryError(database.db, row.id, (rowError as Error).message.slice(0, 500));
         }
       }
     }
@@ -78,16 +82,20 @@ export async function startQueryEmbeddingWorker(options: QueryEmbeddingWorkerOpt
     return running;
   };
 
+  // Said once per distinct failure: a model that failed to load fails every poll the same way.
+  let lastFailure = '';
   const kick = () => {
-    if (!closed) drain().catch((error: Error) => logger.warn(`embedding search_queries failed: ${error.message}`));
+    if (closed) return;
+    drain().then(
+      () => (lastFailure = ''),
+      (error: Error) => {
+        if (error.message !== lastFailure) logger.warn(`embedding search_queries failed: ${error.message}`);
+        lastFailure = error.message;
+      },
+    );
   };
 
-  let listener: pg.PoolClient | null = null;
-  if (database.mode === 'server') {
-    listener = await database.pool.connect();
-    listener.on('notification', kick);
-    await listener.query('listen search_queries');
-  }
+  const listener: ChannelListener | null = database.mode === 'server' ? await listenChannel(database.pool, 'search_queries', kick) : null;
   const timer = setInterval(kick, options.pollMs ?? 500);
   kick();
 
@@ -97,10 +105,7 @@ export async function startQueryEmbeddingWorker(options: QueryEmbeddingWorkerOpt
       closed = true;
       clearInterval(timer);
       await running?.catch(() => undefined);
-      if (listener) {
-        await listener.query('unlisten *').catch(() => undefined);
-        listener.release();
-      }
+      await listener?.close();
     },
   };
 }

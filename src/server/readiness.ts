@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
-import { pendingMigrations } from '../db/migrations.ts';
+import { checkDatabase } from '../db/check-database.ts';
 import type { Database } from '../db/open-database.ts';
+import type { ModelState } from '../embedding/query-embedder.ts';
 
 export interface Readiness {
   readonly ready: boolean;
@@ -8,17 +8,9 @@ export interface Readiness {
 }
 
 /** Ready = database answers, the query model is loaded, and no migration is pending. */
-export async function checkReadiness(database: Database, modelLoaded: () => boolean): Promise<Readiness> {
-  let db = 'ok';
-  let migrations = 'ok';
-  try {
-    await sql`select 1`.execute(database.db);
-    const pending = await pendingMigrations(database.db);
-    if (pending.length > 0) migrations = `pending: ${pending.join(', ')}`;
-  } catch (error) {
-    db = `unreachable: ${(error as Error).message}`;
-    migrations = 'unknown';
-  }
-  const model = modelLoaded() ? 'ok' : 'loading';
-  return { ready: db === 'ok' && migrations === 'ok' && model === 'ok', checks: { database: db, model, migrations } };
+export async function checkReadiness(database: Database, model: () => ModelState): Promise<Readiness> {
+  const health = await checkDatabase(database.db);
+  const state = model();
+  const modelCheck = state.state === 'ready' ? 'ok' : state.state === 'failed' ? `failed: ${state.reason}` : 'loading';
+  return { ready: health.database === 'ok' && health.migrations === 'ok' && modelCheck === 'ok', checks: { database: health.database, model: modelCheck, migrations: health.migrations } };
 }

@@ -60,7 +60,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const readiness = await checkReadiness(deps.database, () => deps.embedder.ready);
+    const readiness = await checkReadiness(deps.database, () => deps.embedder.model);
     res.status(readiness.ready ? 200 : 503).json(readiness);
   });
   app.get('/metrics', async (_req, res) => {
