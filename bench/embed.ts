@@ -4,7 +4,7 @@
 import os from 'node:os';
 import { loadConfig } from '../src/config/load-config.ts';
 import { availableBackends } from '../src/embedding/activate-backend.ts';
-import type { BackendName } from '../src/embedding/choose-backend.ts';
+import type { BackendName } from '../src/config/embed-backends.ts';
 import { createEmbedder } from '../src/embedding/create-embedder.ts';
 import { readCorpusSample } from '../src/eval/read-corpus-sample.ts';
 import { silentLogger } from '../src/logger.ts';

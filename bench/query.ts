@@ -1,7 +1,7 @@
 // npm run bench:query — GraphQL search latency/throughput over HTTP and recall@10 against
 // exact 512-d cosine, on the whole 98,908-row sample in a real PostgreSQL.
 // Prints figures; asserts nothing. BENCH_CORPUS_URL reuses an already loaded database.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import autocannon from 'autocannon';
@@ -11,6 +11,7 @@ import { parseConfig } from '../src/config/parse-config.ts';
 import { createEmbedder } from '../src/embedding/create-embedder.ts';
 import { readStsPairs } from '../src/eval/read-sts-pairs.ts';
 import { silentLogger } from '../src/logger.ts';
+import { spawnCli } from '../test/support/run-cli.ts';
 import { ADMIN_URL } from './bench-databases.ts';
 import { median, percentile } from './stats.ts';
 
@@ -41,13 +42,13 @@ async function corpusUrl(): Promise<string> {
 
 function run(args: string[], env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, ...env }, stdio: 'inherit' });
+    const child = spawnCli(args, { ...(process.env as Record<string, string>), ...env }, 'inherit');
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`headlines ${args[0]} exited ${code}`))));
   });
 }
 
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0'], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnCli(['serve', '--port', '0'], { ...(process.env as Record<string, string>), LOG_LEVEL: 'info', ...env });
   let log = '';
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   const deadline = Date.now() + 60_000;

@@ -7,4 +7,5 @@ if (!existsSync(entry)) {
   process.stderr.write('headlines: dist/ is missing; run `npm run build` in the headline-search folder first\n');
   process.exit(1);
 }
-await import(entry.href);
+const { run } = await import(entry.href);
+process.exitCode = await run(process.argv.slice(2));

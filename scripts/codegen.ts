@@ -19,7 +19,7 @@ const output = await codegen({
     enumsAsTypes: true,
     scalars: { Date: 'string', ID: 'string' },
     // Resolvers receive service results, not GraphQL objects.
-    mappers: { Headline: '../../search/search-types.ts#HeadlineRow' },
+    mappers: { Headline: '../../shared/search-types.ts#HeadlineRow' },
     contextType: '../graphql-context.ts#GraphqlContext',
   },
   plugins: [{ typescript: {} }, { typescriptResolvers: {} }],

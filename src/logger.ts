@@ -1,4 +1,5 @@
-import type { LogLevel } from './config/parse-config.ts';
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface Logger {
   debug(message: string): void;

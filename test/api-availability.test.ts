@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { describe, test } from 'node:test';
@@ -11,7 +10,7 @@ import { silentLogger } from '../src/logger.ts';
 import { startApiServer } from '../src/server/start-api-server.ts';
 import { queryEmbedder } from './support/graphql-fixture.ts';
 import { tempDir } from './support/ingest-fixtures.ts';
-import { ROOT, runCli } from './support/run-cli.ts';
+import { runCli, spawnCli } from './support/run-cli.ts';
 import { TcpProxy } from './support/tcp-proxy.ts';
 import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
 
@@ -76,9 +75,9 @@ describe('headlines serve', () => {
       const env = { DATA_DIR: dir, EMBEDDED_DB_PORT: '0', EMBED_BACKEND: 'wasm' };
       const loaded = await runCli(['start', '--no-serve'], env);
       assert.equal(loaded.code, 0, loaded.stderr);
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'info' } });
+      const child = spawnCli(['serve', '--port', '0'], { ...env, LOG_LEVEL: 'info' });
       let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       await waitFor(async () => /GraphQL API on http:\/\/localhost:\d+/.test(stderr), 30_000);
       const url = `http://127.0.0.1:${/localhost:(\d+)/.exec(stderr)![1]}`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeCopyRows, toHalf } from '../src/ingest/binary-copy.ts';
+import { encodeCopyRows, toHalf } from '../src/db/binary-copy.ts';
 
 test('toHalf matches IEEE binary16 for exact, rounded, subnormal and signed values', () => {
   assert.equal(toHalf(0), 0x0000);

@@ -10,7 +10,7 @@ import { acquireDataDirLock } from '../src/db/embedded/data-dir-lock.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded/start-embedded-postgres.ts';
 import { isAppError } from '../src/errors/app-error.ts';
 import { silentLogger } from '../src/logger.ts';
-import { runCli } from './support/run-cli.ts';
+import { runCli, runCliProcess } from './support/run-cli.ts';
 
 const run = promisify(execFile);
 
@@ -109,10 +109,14 @@ describe('embedded database ownership', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-lock-'));
     const server = await startEmbeddedPostgres({ dataDir: dir, port: 0, logger: silentLogger });
     try {
-      const result = await runCli(['migrate'], { DATA_DIR: dir, EMBEDDED_DB_PORT: '0' });
+      const result = await runCliProcess(['migrate'], { DATA_DIR: dir, EMBEDDED_DB_PORT: '0' });
       assert.equal(result.code, 1);
       assert.match(result.stderr, new RegExp(`in use by pid ${process.pid}\\b`));
       assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace for a known condition');
+      // The same from within this process (the pid file alone cannot tell).
+      const inProcess = await runCli(['migrate'], { DATA_DIR: dir, EMBEDDED_DB_PORT: '0' });
+      assert.equal(inProcess.code, 1);
+      assert.match(inProcess.stderr, /in use by pid \d+ \(this process\)/);
     } finally {
       await server.close();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -9,7 +8,7 @@ import { hnswIndexExists } from '../src/db/hnsw-index.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { silentLogger } from '../src/logger.ts';
 import { expectedRows, sampleCsv, tempDir } from './support/ingest-fixtures.ts';
-import { ROOT, runCli } from './support/run-cli.ts';
+import { runCli, spawnCli } from './support/run-cli.ts';
 import { freePort } from './support/serve-process.ts';
 import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
 
@@ -30,11 +29,7 @@ async function countRows(url: string): Promise<number> {
 }
 
 async function killMidRun(args: string[], env: Record<string, string>, url: string): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: 'ignore',
-  });
+  const child = spawnCli(args, env);
   const exited = new Promise((resolve) => child.on('exit', resolve));
   const deadline = Date.now() + 120_000;
   let seen = 0;

@@ -1,29 +1,54 @@
-import { Command } from 'commander';
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { processIo, type CliIo } from './cli-io.ts';
+import { runCommand, type Act } from './run-command.ts';
 import { registerEmbedCommand } from './commands/embed-command.ts';
+import { registerEmbedQueriesCommand } from './commands/embed-queries-command.ts';
 import { registerEvalCommand } from './commands/eval-command.ts';
+import { registerGrantAnalystCommand } from './commands/grant-analyst-command.ts';
 import { registerIngestCommand } from './commands/ingest-command.ts';
+import { registerMigrateCommand } from './commands/migrate-command.ts';
 import { registerReindexCommand } from './commands/reindex-command.ts';
 import { registerSearchCommand } from './commands/search-command.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
-import { registerEmbedQueriesCommand } from './commands/embed-queries-command.ts';
-import { registerGrantAnalystCommand } from './commands/grant-analyst-command.ts';
-import { registerMigrateCommand } from './commands/migrate-command.ts';
 import { registerStartCommand } from './commands/start-command.ts';
 
-const program = new Command()
-  .name('headlines')
-  .description('Semantic search over news headlines (Universal Sentence Encoder + PostgreSQL/pgvector).')
-  .showHelpAfterError();
+/** The `headlines` CLI: parses argv, runs one command, returns its exit code. Callable in-process. */
+export async function run(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let code = 0;
+  const act: Act = async (body) => {
+    code = await runCommand(io, body);
+  };
+  const program = new Command()
+    .name('headlines')
+    .description('Semantic search over news headlines (Universal Sentence Encoder + PostgreSQL/pgvector).')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  for (const register of [
+    registerMigrateCommand,
+    registerStartCommand,
+    registerEvalCommand,
+    registerEmbedCommand,
+    registerIngestCommand,
+    registerReindexCommand,
+    registerServeCommand,
+    registerSearchCommand,
+    registerEmbedQueriesCommand,
+    registerGrantAnalystCommand,
+  ]) {
+    register(program, act);
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    throw error;
+  }
+  return code;
+}
 
-registerMigrateCommand(program);
-registerStartCommand(program);
-registerEvalCommand(program);
-registerEmbedCommand(program);
-registerIngestCommand(program);
-registerReindexCommand(program);
-registerServeCommand(program);
-registerSearchCommand(program);
-registerEmbedQueriesCommand(program);
-registerGrantAnalystCommand(program);
-
-await program.parseAsync(process.argv);
+// Run directly (node dist/cli/main.js, or tsx src/cli/main.ts): a process of its own.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await run(process.argv.slice(2));
+}

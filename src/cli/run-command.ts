@@ -1,53 +1,34 @@
 import { loadConfig } from '../config/load-config.ts';
 import type { Config } from '../config/parse-config.ts';
-import { pendingMigrations } from '../db/migrations.ts';
-import { openDatabase, type Database } from '../db/open-database.ts';
-import { AppError, ErrorCode, isAppError } from '../errors/app-error.ts';
+import { isAppError } from '../errors/app-error.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import type { CliIo } from './cli-io.ts';
 
 export interface CommandContext {
   readonly config: Config;
   readonly logger: Logger;
+  readonly io: CliIo;
   readonly out: (line: string) => void;
 }
 
+export type CommandBody = (ctx: CommandContext) => Promise<number | void>;
+
+/** How a command's action runs its body; `run` keeps the exit code. */
+export type Act = (body: CommandBody) => Promise<void>;
+
 /**
- * Wraps a command body: config once, a clear one-paragraph message and a non-zero exit
- * code on known failures, the stack only for the unexpected.
+ * Runs a command body: config once, then the exit code. A known failure is one line on
+ * stderr and exit 1; only the unexpected gets its stack.
  */
-export async function runCommand(body: (ctx: CommandContext) => Promise<number | void>): Promise<void> {
-  let logger: Logger = createLogger('info');
+export async function runCommand(io: CliIo, body: CommandBody): Promise<number> {
+  const write = (line: string) => io.stderr.write(line);
   try {
-    const config = loadConfig();
-    logger = createLogger(config.logLevel);
-    const code = await body({ config, logger, out: (line) => process.stdout.write(`${line}\n`) });
-    process.exitCode = code ?? 0;
+    const config = loadConfig(io.env);
+    const logger = createLogger(config.logLevel, write);
+    return (await body({ config, logger, io, out: (line) => io.stdout.write(`${line}\n`) })) ?? 0;
   } catch (error) {
-    if (isAppError(error)) {
-      process.stderr.write(`headlines: ${error.message}\n`);
-    } else {
-      process.stderr.write(`headlines: unexpected error\n${error instanceof Error ? error.stack : String(error)}\n`);
-    }
-    process.exitCode = 1;
+    if (isAppError(error)) write(`headlines: ${error.message}\n`);
+    else write(`headlines: unexpected error\n${error instanceof Error ? error.stack : String(error)}\n`);
+    return 1;
   }
-}
-
-export async function withDatabase<T>(ctx: CommandContext, body: (database: Database) => Promise<T>): Promise<T> {
-  const database = await openDatabase(ctx.config, ctx.logger);
-  try {
-    return await body(database);
-  } finally {
-    await database.close();
-  }
-}
-
-/** For commands that need the schema: an unmigrated database gets a plain message, not a stack trace. */
-export async function withMigratedDatabase<T>(ctx: CommandContext, body: (database: Database) => Promise<T>): Promise<T> {
-  return withDatabase(ctx, async (database) => {
-    const pending = await pendingMigrations(database.db);
-    if (pending.length > 0) {
-      throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, `The database schema is not up to date (pending: ${pending.join(', ')}); run \`headlines migrate\` or an ingest first.`);
-    }
-    return body(database);
-  });
 }

@@ -1,6 +1,12 @@
 import { parseConfig, type Config } from './parse-config.ts';
 
-/** The only place that reads `process.env`; everything else receives a `Config`. */
-export function loadConfig(overrides: Partial<Record<string, string>> = {}): Config {
-  return parseConfig({ ...process.env, ...overrides });
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** The only place that reads `process.env`; everything else receives a `Config` or an `Environment`. */
+export function processEnvironment(): Environment {
+  return process.env;
+}
+
+export function loadConfig(env: Environment = processEnvironment(), overrides: Partial<Record<string, string>> = {}): Config {
+  return parseConfig({ ...env, ...overrides });
 }

@@ -1,14 +1,15 @@
 import path from 'node:path';
 import os from 'node:os';
-import { BACKENDS, type BackendRequest } from '../embedding/choose-backend.ts';
+import { BACKENDS, type BackendRequest } from './embed-backends.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { LOG_LEVELS, type LogLevel } from '../logger.ts';
 
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface Config {
   /** Unset: the embedded PGlite database under `dataDir`. */
   readonly databaseUrl: string | undefined;
+  /** How long to wait for a database connection before giving up, in milliseconds. */
+  readonly databaseConnectTimeoutMs: number;
   readonly dataDir: string;
   readonly port: number;
   readonly embeddedDbPort: number;
@@ -94,6 +95,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
 
   const config: Config = {
     databaseUrl,
+    databaseConnectTimeoutMs: integer('DATABASE_CONNECT_TIMEOUT_MS', 10_000, 1, 600_000),
     dataDir: path.resolve(cwd, value('DATA_DIR') ?? '.data'),
     port: port('PORT', 4000),
     embeddedDbPort: port('EMBEDDED_DB_PORT', 5433),

@@ -1,3 +1,4 @@
+import { redactUrl } from '../config/parse-config.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
@@ -18,4 +19,43 @@ export function asServiceError(error: unknown): unknown {
   if (error instanceof AppError) return error;
   if (isDatabaseUnavailable(error)) return new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable; try again shortly.', { cause: error });
   return error;
+}
+
+/**
+ * The one line a person needs when a database connection cannot be made: what failed,
+ * where (password redacted), and what to do. Null when `error` is not a connection failure.
+ */
+export function describeConnectionFailure(error: unknown, url: string, timeoutMs: number): AppError | null {
+  const e = error as { code?: string; message?: string } | null;
+  const where = redactUrl(url);
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // described by the generic branch below
+  }
+  const host = parsed?.hostname ?? '?';
+  const user = decodeURIComponent(parsed?.username || 'postgres');
+  const name = decodeURIComponent(parsed?.pathname.slice(1) || user);
+  const say = (what: string) => new AppError(ErrorCode.SERVICE_UNAVAILABLE, `Cannot connect to the database at ${where}: ${what}`, { cause: error });
+  switch (e?.code) {
+    case 'ECONNREFUSED':
+      return say('connection refused. Is PostgreSQL running and listening there? Check the host and port in DATABASE_URL.');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return say(`unknown host "${host}". Check the host name in DATABASE_URL.`);
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return say(`host "${host}" is unreachable. Check the network and the host in DATABASE_URL.`);
+    case '28P01':
+    case '28000':
+      return say(`authentication failed for user "${user}" (${e.message}). Check the user and password in DATABASE_URL.`);
+    case '3D000':
+      return say(`database "${name}" does not exist. Create it (createdb ${name}) or name another in DATABASE_URL.`);
+  }
+  if (/timeout/i.test(e?.message ?? '') && !e?.code) {
+    return say(`no answer within ${timeoutMs} ms. Check the host and port in DATABASE_URL, or raise DATABASE_CONNECT_TIMEOUT_MS.`);
+  }
+  if (isDatabaseUnavailable(error)) return say(`${e?.message ?? String(error)}. Check DATABASE_URL.`);
+  return null;
 }

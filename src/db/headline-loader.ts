@@ -2,7 +2,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { encodeCopyRows, type CopyRow } from '../ingest/binary-copy.ts';
+import { encodeCopyRows, type CopyRow } from './binary-copy.ts';
 import type { Database } from './open-database.ts';
 
 export interface DedupKey {

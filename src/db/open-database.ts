@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Config } from '../config/parse-config.ts';
 import type { Logger } from '../logger.ts';
 import { checkVectorExtension } from './check-vector-extension.ts';
+import { describeConnectionFailure } from './database-errors.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded/start-embedded-postgres.ts';
 import type { DB } from './schema.ts';
 
@@ -44,7 +45,13 @@ export async function openDatabase(config: Config, logger: Logger, options: Open
     : undefined;
   const connectionString = embedded?.connectionString ?? config.databaseUrl!;
   const timeout = options.statementTimeoutMs ?? 0;
-  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 8, types, ...(timeout > 0 ? { statement_timeout: timeout } : {}) });
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize ?? 8,
+    connectionTimeoutMillis: config.databaseConnectTimeoutMs,
+    types,
+    ...(timeout > 0 ? { statement_timeout: timeout } : {}),
+  });
   // A client losing its server (restart, network) must not crash the process: pg-pool only
   // listens on idle clients, so checked-out ones get a listener of their own. Their
   // pending queries fail (and are reported as SERVICE_UNAVAILABLE); the pool replaces them.
@@ -65,10 +72,12 @@ export async function openDatabase(config: Config, logger: Logger, options: Open
     await embedded?.close();
   };
   try {
+    // The first query is where an unreachable server, a wrong password or a missing
+    // database shows up: say so in one line instead of a driver stack trace.
     await checkVectorExtension(db);
   } catch (error) {
     await close();
-    throw error;
+    throw describeConnectionFailure(error, connectionString, config.databaseConnectTimeoutMs) ?? error;
   }
   return { mode: embedded ? 'embedded' : 'server', db, pool, connectionString, embedded: embedded ?? null, close };
 }

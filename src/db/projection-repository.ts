@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Projection, ProjectionKind } from '../embedding/projection.ts';
+import type { Projection, ProjectionKind } from '../shared/projection-types.ts';
 import type { DB } from './schema.ts';
 import { fromVectorLiteral, toVectorLiteral } from './vector-literal.ts';
 

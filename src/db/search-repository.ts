@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { CorpusStats, DateRange, HeadlineRow, ScoredHeadline } from '../search/search-types.ts';
+import type { CorpusStats, DateRange, HeadlineRow, ScoredHeadline } from '../shared/search-types.ts';
 import type { DB } from './schema.ts';
 import { toVectorLiteral } from './vector-literal.ts';
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
-import { chooseBackend, type BackendName, type BackendRequest, type TfBackendName } from './choose-backend.ts';
+import type { BackendName, BackendRequest, TfBackendName } from '../config/embed-backends.ts';
+import { chooseBackend } from './choose-backend.ts';
 
 /**
  * Native runtimes, in the order `auto` prefers them. The tfjs ones are optional peers,

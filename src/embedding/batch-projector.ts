@@ -1,4 +1,5 @@
-import { project, type Projection } from './projection.ts';
+import { project } from './projection.ts';
+import type { Projection } from '../shared/projection-types.ts';
 
 /** Applies one projection to a batch of full vectors (one reduced vector each, in order). */
 export type BatchProjector = (vectors: readonly Float32Array[]) => Promise<Float32Array[]>;

@@ -1,5 +1,5 @@
 import { AppError, ErrorCode } from '../errors/app-error.ts';
-import type { ProjectionKind } from './projection.ts';
+import type { ProjectionKind } from '../shared/projection-types.ts';
 
 export interface StoredProjectionSummary {
   readonly modelId: string;

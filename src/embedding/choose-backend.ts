@@ -1,7 +1,4 @@
-export const BACKENDS = ['onnx', 'wasm', 'tensorflow', 'tensorflow-gpu', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
-export type BackendRequest = BackendName | 'auto';
-export type TfBackendName = Exclude<BackendName, 'onnx'>;
+import type { BackendName, BackendRequest } from '../config/embed-backends.ts';
 
 export interface BackendChoice {
   readonly backend: BackendName;

@@ -1,6 +1,6 @@
 import { resolveBackend } from './activate-backend.ts';
 import { jsBatchProjector, type BatchProjectorFactory } from './batch-projector.ts';
-import type { BackendRequest } from './choose-backend.ts';
+import type { BackendRequest } from '../config/embed-backends.ts';
 import { onnxBatchProjector } from './onnx/onnx-batch-projector.ts';
 
 /** Batch projection on ONNX Runtime when embedding runs there, else plain JavaScript. */

@@ -1,5 +1,5 @@
 import { resolveBackend } from './activate-backend.ts';
-import type { BackendRequest } from './choose-backend.ts';
+import type { BackendRequest } from '../config/embed-backends.ts';
 import { createOnnxGram } from './onnx/onnx-gram.ts';
 import type { GramFunction } from './projection-pca.ts';
 import { createTfGram } from './tf-gram.ts';

@@ -1,6 +1,7 @@
 import { gaussianProjection } from './projection-gaussian.ts';
 import { fitPcaProjection } from './projection-pca.ts';
-import { identityProjection, type Projection, type ProjectionKind } from './projection.ts';
+import { identityProjection } from './projection.ts';
+import type { Projection, ProjectionKind } from '../shared/projection-types.ts';
 
 export interface ProjectionRequest {
   readonly kind: ProjectionKind;

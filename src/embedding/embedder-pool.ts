@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { AppError, ErrorCode, type ErrorCode as Code } from '../errors/app-error.ts';
 import type { Logger } from '../logger.ts';
-import type { BackendRequest } from './choose-backend.ts';
+import type { BackendRequest } from '../config/embed-backends.ts';
 import { resolveBackend } from './activate-backend.ts';
 import type { EmbedWorkerData, FromWorker, ToWorker } from './embed-worker.ts';
 import { ensureUseLiteOnnxFile } from './onnx/use-lite-onnx-file.ts';

@@ -1,5 +1,5 @@
 import { activateTfBackend } from './activate-backend.ts';
-import type { BackendName } from './choose-backend.ts';
+import type { BackendName } from '../config/embed-backends.ts';
 import { OnnxUseEncoder } from './onnx/onnx-use-encoder.ts';
 import { ensureUseLiteOnnxFile } from './onnx/use-lite-onnx-file.ts';
 import type { SentenceEncoder } from './sentence-encoder.ts';

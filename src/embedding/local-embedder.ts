@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts';
 import { resolveBackend } from './activate-backend.ts';
-import type { BackendRequest } from './choose-backend.ts';
+import type { BackendRequest } from '../config/embed-backends.ts';
 import { USE_DIMENSIONS, type Embedder } from './embedder.ts';
 import { lengthBatches } from './length-batches.ts';
 import { loadSentenceEncoder } from './load-sentence-encoder.ts';

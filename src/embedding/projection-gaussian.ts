@@ -1,4 +1,5 @@
-import { PROJECTION_VERSION, type Projection } from './projection.ts';
+import { PROJECTION_VERSION } from './projection.ts';
+import type { Projection } from '../shared/projection-types.ts';
 import { seededNormal } from './seeded-random.ts';
 
 /** The classic Gaussian random projection: entries N(0, 1/k), reproducible from `seed`. */

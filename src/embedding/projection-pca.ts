@@ -1,4 +1,5 @@
-import { PROJECTION_VERSION, type Projection } from './projection.ts';
+import { PROJECTION_VERSION } from './projection.ts';
+import type { Projection } from '../shared/projection-types.ts';
 import { symmetricEigen, type EigenFunction } from './symmetric-eigen.ts';
 
 /** XᵀX (d × d, row-major) of `rows` samples packed row-major in `flat`. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { activateTfBackend } from './activate-backend.ts';
-import type { TfBackendName } from './choose-backend.ts';
+import type { TfBackendName } from '../config/embed-backends.ts';
 import type { GramFunction } from './projection-pca.ts';
 
 /**

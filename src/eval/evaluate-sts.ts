@@ -1,6 +1,7 @@
 import { createProjection } from '../embedding/create-projection.ts';
 import type { Embedder } from '../embedding/embedder.ts';
-import { project, type Projection } from '../embedding/projection.ts';
+import { project } from '../embedding/projection.ts';
+import type { Projection } from '../shared/projection-types.ts';
 import { cosine, pearson, spearman } from './correlation.ts';
 import type { StsPair } from './read-sts-pairs.ts';
 

@@ -1,6 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import { asServiceError } from '../db/database-errors.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 
 /** AppError codes as clients see them in `extensions.code`. */
@@ -27,7 +26,8 @@ function hasBadInputCause(error: unknown): boolean {
  */
 export function createFormatError(logUnexpected: (error: unknown) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = asServiceError(unwrapResolverError(error));
+    // Database outages arrive already mapped to SERVICE_UNAVAILABLE by the search service.
+    const original = unwrapResolverError(error);
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
     if (original instanceof AppError) {
       const code = CLIENT_CODES[original.code];

@@ -8,8 +8,8 @@ import { PcaAccumulator, type GramFunction } from '../embedding/projection-pca.t
 import { USE_DIMENSIONS, type Embedder } from '../embedding/embedder.ts';
 import { symmetricEigenInWorker, type EigenFunction } from '../embedding/symmetric-eigen.ts';
 import { jsBatchProjector, type BatchProjector, type BatchProjectorFactory } from '../embedding/batch-projector.ts';
-import type { Projection, ProjectionKind } from '../embedding/projection.ts';
-import type { CopyRow } from './binary-copy.ts';
+import type { Projection, ProjectionKind } from '../shared/projection-types.ts';
+import type { CopyRow } from '../db/binary-copy.ts';
 import { openSource } from './open-source.ts';
 import { readRecords, type InputFormat } from './read-records.ts';
 import { RejectsWriter } from './rejects-writer.ts';

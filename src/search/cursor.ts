@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
-import type { DateRange } from './search-types.ts';
+import type { DateRange } from '../shared/search-types.ts';
 
 /** Where a page ended: its last result's rank, similarity and id. */
 export interface CursorPosition {

@@ -6,7 +6,7 @@ import type { QueryEmbedder } from '../embedding/query-embedder.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { decodeCursor, encodeCursor, searchFingerprint, type CursorPosition } from './cursor.ts';
 import { noInstrumentation, type Instrumentation } from './instrumentation.ts';
-import type { CorpusStats, DateRange, HeadlineRow, ScoredHeadline, SearchPage } from './search-types.ts';
+import type { CorpusStats, DateRange, HeadlineRow, ScoredHeadline, SearchPage } from '../shared/search-types.ts';
 import { MAX_DEPTH, validateFirst, validateId, validateQuery, validateRange } from './validate-search-input.ts';
 
 export interface PageRequest {

@@ -1,6 +1,6 @@
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { normalizeText } from '../embedding/normalize-text.ts';
-import type { DateRange } from './search-types.ts';
+import type { DateRange } from '../shared/search-types.ts';
 
 export const MAX_QUERY_LENGTH = 1000;
 export const MAX_FIRST = 100;

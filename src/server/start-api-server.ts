@@ -6,6 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Database } from '../db/open-database.ts';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
 import type { QueryEmbedder } from '../embedding/query-embedder.ts';
 import { createFormatError } from '../graphql/format-error.ts';
 import type { GraphqlContext } from '../graphql/graphql-context.ts';
@@ -69,10 +70,18 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   app.use('/graphql', express.json({ limit: BODY_LIMIT }), expressMiddleware(apollo, { context: async () => ({ search }) }));
   app.use(jsonErrors);
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(deps.port, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(deps.port, () => resolve());
+    });
+  } catch (error) {
+    await apollo.stop();
+    if ((error as { code?: string }).code === 'EADDRINUSE') {
+      throw new AppError(ErrorCode.CONFIG_INVALID, `Port ${deps.port} is already in use; set PORT or pass --port (0 picks a free port).`, { cause: error });
+    }
+    throw error;
+  }
   const port = (httpServer.address() as AddressInfo).port;
   deps.logger.info(`GraphQL API on http://localhost:${port}/graphql`);
   return {

@@ -1,5 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { run } from '../../src/cli/main.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -9,20 +11,49 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the CLI from source (no stale dist/), with an explicit environment. */
-export function runCli(args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
+export interface InProcessOptions {
+  readonly input?: string;
+  /** Resolves when a long-running command (serve, --watch) should stop; never, by default. */
+  readonly stopped?: Promise<string>;
+}
+
+/** Runs `headlines <args>` in this process with only `env` as its environment. */
+export async function runCli(args: string[], env: Record<string, string>, options: InProcessOptions | string = {}): Promise<CliResult> {
+  const { input, stopped } = typeof options === 'string' ? { input: options, stopped: undefined } : options;
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, {
+    env,
+    stdin: Readable.from([input ?? '']),
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    stopped: () => stopped ?? new Promise(() => undefined),
+  });
+  return { code, stdout, stderr };
+}
+
+/**
+ * `headlines <args>` as a child process, from source (no stale dist/), with only `env`
+ * (plus PATH and HOME): for what needs a process of its own (signals, kill -9, exit).
+ */
+export function spawnCli(args: string[], env: Record<string, string>, stdio: 'pipe' | 'inherit' = 'pipe'): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+/** `headlines <args>` in a process of its own, to completion. */
+export function runCliProcess(args: string[], env: Record<string, string>): Promise<CliResult> {
+  const child = spawnCli(args, env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdin!.end();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
   });
 }

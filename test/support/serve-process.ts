@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { ROOT } from './run-cli.ts';
+import { spawnCli } from './run-cli.ts';
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -17,11 +17,7 @@ export interface ServeProcess {
 
 /** `headlines serve --port 0` as a child process; resolves once it listens. */
 export async function startServeProcess(env: Record<string, string>): Promise<ServeProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', EMBED_BACKEND: 'wasm', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child: ChildProcess = spawnCli(['serve', '--port', '0'], { EMBED_BACKEND: 'wasm', LOG_LEVEL: 'info', ...env });
   let log = '';
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

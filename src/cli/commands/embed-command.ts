@@ -4,28 +4,30 @@ import { Option } from 'commander';
 import { createEmbedder } from '../../embedding/create-embedder.ts';
 import { USE_DIMENSIONS, type Embedder } from '../../embedding/embedder.ts';
 import { normalizeText } from '../../embedding/normalize-text.ts';
-import { project, type Projection } from '../../embedding/projection.ts';
+import { project } from '../../embedding/projection.ts';
+import type { Projection } from '../../shared/projection-types.ts';
 import { USE_MODEL_ID } from '../../embedding/use-model-files.ts';
 import { AppError, ErrorCode } from '../../errors/app-error.ts';
 import { storedProjection } from '../../ingest/resolve-projection.ts';
-import { runCommand, withMigratedDatabase, type CommandContext } from '../run-command.ts';
+import { withMigratedDatabase } from '../../app/with-database.ts';
+import type { Act, CommandContext } from '../run-command.ts';
 
 const CHUNK = 512;
 
-export function registerEmbedCommand(program: Command): void {
+export function registerEmbedCommand(program: Command, act: Act): void {
   program
     .command('embed')
     .description('embed each line of stdin; prints one vector per line, in order (empty lines print null)')
     .option('--projected', "apply the database's stored projection (needs a database that has one)")
     .addOption(new Option('--format <format>', 'json array or pgvector literal').choices(['json', 'sql']).default('json'))
     .action((options: { projected?: boolean; format: 'json' | 'sql' }) =>
-      runCommand(async (ctx) => {
+      act(async (ctx) => {
         const projection = options.projected ? await readStoredProjection(ctx) : null;
         const format = (v: Float32Array | null) =>
           v === null ? (options.format === 'sql' ? 'NULL' : 'null') : options.format === 'sql' ? `'[${v.join(',')}]'` : `[${v.join(',')}]`;
         let embedder: Embedder | undefined;
         try {
-          const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+          const lines = readline.createInterface({ input: ctx.io.stdin, crlfDelay: Infinity });
           let chunk: string[] = [];
           const flush = async (last: boolean) => {
             // A short input is embedded in-process (no worker start-up); long ones use the pool.
@@ -35,7 +37,7 @@ export function registerEmbedCommand(program: Command): void {
             const vectors = await embedder.embed(present);
             let next = 0;
             const out = texts.map((t) => (t === '' ? null : vectors[next++]!));
-            process.stdout.write(out.map((v) => format(v && projection ? project(projection, v) : v)).join('\n') + '\n');
+            ctx.io.stdout.write(out.map((v) => format(v && projection ? project(projection, v) : v)).join('\n') + '\n');
             chunk = [];
           };
           for await (const line of lines) {
@@ -51,7 +53,7 @@ export function registerEmbedCommand(program: Command): void {
 }
 
 function readStoredProjection(ctx: CommandContext): Promise<Projection> {
-  return withMigratedDatabase(ctx, async (database) => {
+  return withMigratedDatabase(ctx.config, ctx.logger, async (database) => {
     const stored = await storedProjection(database, { modelId: USE_MODEL_ID, inputDimensions: USE_DIMENSIONS });
     if (!stored) throw new AppError(ErrorCode.NOT_FOUND, '--projected: the database has no stored projection yet (run an ingest first)');
     return stored;

@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { availableBackends } from '../../embedding/activate-backend.ts';
-import { BACKENDS, type BackendName } from '../../embedding/choose-backend.ts';
+import { BACKENDS, type BackendName } from '../../config/embed-backends.ts';
 import { createEmbedder } from '../../embedding/create-embedder.ts';
 import { PCA_SAMPLE_SIZE } from '../../embedding/create-projection.ts';
 import { agreement, evaluateSts, type StsResult } from '../../eval/evaluate-sts.ts';
 import { readCorpusSample } from '../../eval/read-corpus-sample.ts';
 import { readStsPairs } from '../../eval/read-sts-pairs.ts';
-import { runCommand } from '../run-command.ts';
+import type { Act } from '../run-command.ts';
 import { positiveInt } from './option-parsers.ts';
 
 const DEFAULT_CORPUS = '../shared/data/abcnews-sample.csv';
@@ -22,7 +22,7 @@ function backendList(raw: string): BackendName[] {
   return names as BackendName[];
 }
 
-export function registerEvalCommand(program: Command): void {
+export function registerEvalCommand(program: Command, act: Act): void {
   const evalCommand = program.command('eval').description('measure embedding quality');
   evalCommand
     .command('sts <file>')
@@ -34,7 +34,7 @@ export function registerEvalCommand(program: Command): void {
     .option('--backends <list>', 'comma-separated runtimes to evaluate (default: every one available: onnx, native tfjs if installed, wasm)', backendList)
     .option('--json', 'print JSON instead of a table')
     .action((file: string, options: { corpus?: string; sample: number; dims: number; seed: number; backends?: BackendName[]; json?: boolean }) =>
-      runCommand(async (ctx) => {
+      act(async (ctx) => {
         const pairs = await readStsPairs(file);
         const corpusFile = options.corpus ?? (fs.existsSync(DEFAULT_CORPUS) ? DEFAULT_CORPUS : undefined);
         const corpus = corpusFile ? await readCorpusSample(corpusFile, options.sample) : [];

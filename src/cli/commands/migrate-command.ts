@@ -1,16 +1,17 @@
 import type { Command } from 'commander';
 import { redactUrl } from '../../config/parse-config.ts';
 import { migrateToLatest, migrationStatus } from '../../db/migrations.ts';
-import { runCommand, withDatabase } from '../run-command.ts';
+import { withDatabase } from '../../app/with-database.ts';
+import type { Act } from '../run-command.ts';
 
-export function registerMigrateCommand(program: Command): void {
+export function registerMigrateCommand(program: Command, act: Act): void {
   program
     .command('migrate')
     .description('apply pending database migrations (or list them with --status)')
     .option('--status', 'list applied and pending migrations without changing anything')
     .action((options: { status?: boolean }) =>
-      runCommand((ctx) =>
-        withDatabase(ctx, async ({ db, mode, connectionString }) => {
+      act((ctx) =>
+        withDatabase(ctx.config, ctx.logger, async ({ db, mode, connectionString }) => {
           ctx.out(`database: ${mode} (${redactUrl(connectionString)})`);
           if (options.status) {
             for (const m of await migrationStatus(db)) {

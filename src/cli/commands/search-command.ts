@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { createEmbedder } from '../../embedding/create-embedder.ts';
-import { createQueryEmbedder } from '../../embedding/query-embedder.ts';
-import { USE_MODEL_ID } from '../../embedding/use-model-files.ts';
-import { SearchService } from '../../search/search-service.ts';
-import { runCommand, withMigratedDatabase } from '../run-command.ts';
+import { searchOnce } from '../../app/search-once.ts';
+import type { Act } from '../run-command.ts';
 import { positiveInt } from './option-parsers.ts';
 
 interface SearchFlags {
@@ -14,7 +11,7 @@ interface SearchFlags {
   json?: boolean;
 }
 
-export function registerSearchCommand(program: Command): void {
+export function registerSearchCommand(program: Command, act: Act): void {
   program
     .command('search <text>')
     .description('semantic search from the command line (the same service as the GraphQL API)')
@@ -24,22 +21,14 @@ export function registerSearchCommand(program: Command): void {
     .option('--after <cursor>', 'continue after this cursor (printed as endCursor)')
     .option('--json', 'print the page as JSON')
     .action((text: string, flags: SearchFlags) =>
-      runCommand((ctx) =>
-        withMigratedDatabase(ctx, async (database) => {
-          const embedder = createQueryEmbedder(await createEmbedder(ctx.config, ctx.logger, 'query'), { cacheSize: 0 });
-          try {
-            const service = new SearchService({ db: database.db, embedder, modelId: USE_MODEL_ID });
-            const page = await service.search(text, { first: flags.first, after: flags.after, filter: { from: flags.from, to: flags.to } });
-            if (flags.json) {
-              ctx.out(JSON.stringify(page, null, 2));
-              return;
-            }
-            for (const edge of page.edges) ctx.out(`${edge.similarity.toFixed(4)}  ${edge.node.publishedOn}  ${edge.node.text}  (id ${edge.node.id})`);
-            if (page.pageInfo.hasNextPage) ctx.out(`more: --after ${page.pageInfo.endCursor}`);
-          } finally {
-            await embedder.close();
-          }
-        }),
-      ),
+      act(async ({ config, logger, out }) => {
+        const page = await searchOnce(config, logger, text, { first: flags.first, after: flags.after, filter: { from: flags.from, to: flags.to } });
+        if (flags.json) {
+          out(JSON.stringify(page, null, 2));
+          return;
+        }
+        for (const edge of page.edges) out(`${edge.similarity.toFixed(4)}  ${edge.node.publishedOn}  ${edge.node.text}  (id ${edge.node.id})`);
+        if (page.pageInfo.hasNextPage) out(`more: --after ${page.pageInfo.endCursor}`);
+      }),
     );
 }

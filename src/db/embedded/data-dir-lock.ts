@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError, ErrorCode } from '../../errors/app-error.ts';
 
+/** Lock files this process holds open right now. */
+const heldHere = new Set<string>();
+
 export interface DataDirLock {
   readonly file: string;
   release(): void;
@@ -15,10 +18,21 @@ export interface DataDirLock {
 export function acquireDataDirLock(dir: string, pid: number = process.pid): DataDirLock {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'headline-search.pid');
+  // The pid file cannot tell this process's open database from a stale file of ours; this can.
+  if (pid === process.pid && heldHere.has(file)) {
+    throw new AppError(ErrorCode.DATABASE_IN_USE, `The embedded database in ${dir} is in use by pid ${pid} (this process). Close it first, or point DATA_DIR elsewhere.`);
+  }
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       fs.writeFileSync(file, `${pid}\n`, { flag: 'wx' });
-      return { file, release: () => releaseIfOurs(file, pid) };
+      if (pid === process.pid) heldHere.add(file);
+      return {
+        file,
+        release: () => {
+          heldHere.delete(file);
+          releaseIfOurs(file, pid);
+        },
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }

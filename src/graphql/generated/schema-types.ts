@@ -1,7 +1,7 @@
 // Generated from schema.graphql by scripts/codegen.ts: do not edit.
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { HeadlineRow } from '../../search/search-types.ts';
+import type { HeadlineRow } from '../../shared/search-types.ts';
 import type { GraphqlContext } from '../graphql-context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;

@@ -1,0 +1,66 @@
+// Dependencies run one way, from the adapters down to the shared basics:
+//   errors, logger, shared, worker  <-  config  <-  db  <-  embedding  <-  search, ingest, eval
+//   <-  graphql, server  <-  app (the composition root)  <-  cli
+// A module may import its own folder and any folder below it, never one above or beside it
+// (server may use graphql: it mounts the schema). `npm test` runs this check.
+const LAYERS = [
+  ['errors', 'logger.ts', 'shared', 'worker'],
+  ['config'],
+  ['db'],
+  ['embedding'],
+  ['search', 'ingest', 'eval'],
+  ['graphql', 'server'],
+  ['app'],
+  ['cli'],
+];
+const ALLOWED_SIDEWAYS = { server: ['graphql'] };
+const folder = (name) => (name.endsWith('.ts') ? name.replace('.', '\\.') + '$' : `${name}/`);
+const ALL = LAYERS.flat();
+
+const forbidden = [];
+LAYERS.forEach((layer, rank) => {
+  for (const name of layer) {
+    const notAllowed = ALL.filter((other) => other !== name && !LAYERS.slice(0, rank).flat().includes(other) && !(ALLOWED_SIDEWAYS[name] ?? []).includes(other));
+    if (notAllowed.length === 0) continue;
+    forbidden.push({
+      name: `layering: ${name}`,
+      comment: `src/${name} may import only from lower layers (see the map at the top of .dependency-cruiser.cjs)`,
+      severity: 'error',
+      from: { path: `^src/${folder(name)}` },
+      to: { path: `^src/(${notAllowed.map(folder).join('|')})` },
+    });
+  }
+});
+
+forbidden.push(
+  {
+    name: 'sql only in db',
+    comment: 'SQL lives in src/db; other layers get its functions (type imports of Kysely or pg are fine)',
+    severity: 'error',
+    from: { path: '^src/', pathNot: '^src/db/' },
+    to: { path: 'node_modules/(kysely|pg|pg-copy-streams)/', dependencyTypesNot: ['type-only'] },
+  },
+  {
+    name: 'commands stand alone',
+    comment: 'a CLI command must not import another command; shared wiring goes in src/app',
+    severity: 'error',
+    from: { path: '^src/cli/commands/([^/]+)\\.ts$', pathNot: '^src/cli/commands/option-parsers\\.ts$' },
+    to: { path: '^src/cli/commands/', pathNot: ['^src/cli/commands/option-parsers\\.ts$', '^src/cli/commands/$1\\.ts$'] },
+  },
+  {
+    name: 'no cycles',
+    severity: 'error',
+    from: { path: '^src/' },
+    to: { circular: true },
+  },
+);
+
+module.exports = {
+  forbidden,
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    includeOnly: ['^src/', 'node_modules/(kysely|pg|pg-copy-streams)/'],
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};
