@@ -4,9 +4,10 @@ import type { DB } from '../db/schema.ts';
 import { corpusStats, findHeadline, semanticSearch, similarHeadlines } from '../db/search-repository.ts';
 import type { QueryEmbedder } from '../embedding/query-embedder.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
-import { decodeCursor, encodeCursor, searchFingerprint, type CursorPosition } from './cursor.ts';
+import { decodeCursor, searchFingerprint, type CursorPosition } from './cursor.ts';
+import { pageResults } from './page-results.ts';
 import { noInstrumentation, type Instrumentation } from './instrumentation.ts';
-import type { CorpusStats, DateRange, HeadlineRow, ScoredHeadline, SearchPage } from '../shared/search-types.ts';
+import type { CorpusStats, DateRange, HeadlineRow, SearchPage } from '../shared/search-types.ts';
 import { MAX_DEPTH, validateFirst, validateId, validateQuery, validateRange } from './validate-search-input.ts';
 
 export interface PageRequest {
@@ -45,7 +46,7 @@ export class SearchService {
     this.deps.onQuery?.(query, embedding);
     const k = this.depth(after, first);
     const rows = await this.db('semantic_search', () => semanticSearch(this.deps.db, embedding, k, range));
-    return this.page(rows, after, first, fingerprint);
+    return pageResults(rows, after, first, fingerprint);
   }
 
   async similar(id: string, page: PageRequest): Promise<SearchPage> {
@@ -59,7 +60,7 @@ export class SearchService {
       this.db('similar_headlines', () => similarHeadlines(this.deps.db, id, k, range)),
     ]);
     if (!exists) throw new AppError(ErrorCode.NOT_FOUND, `No headline with id ${id}.`);
-    return this.page(rows, after, first, fingerprint);
+    return pageResults(rows, after, first, fingerprint);
   }
 
   async headline(id: string): Promise<HeadlineRow | null> {
@@ -80,25 +81,6 @@ export class SearchService {
     const offset = after?.rank ?? 0;
     if (offset >= MAX_DEPTH) throw new AppError(ErrorCode.BAD_USER_INPUT, `Paging reaches the first ${MAX_DEPTH} results only.`);
     return Math.min(offset + first, MAX_DEPTH) + 1;
-  }
-
-  private page(rows: readonly ScoredHeadline[], after: CursorPosition | null, first: number, fingerprint: string): SearchPage {
-    let rest = rows;
-    if (after) {
-      const at = rows.findIndex((r) => r.id === after.id);
-      // The cursor's row normally sits at its rank; if the corpus changed, fall back to
-      // "strictly after (similarity, id)" in the ranking's order.
-      rest = at >= 0 ? rows.slice(at + 1) : rows.filter((r) => r.similarity < after.similarity || (r.similarity === after.similarity && BigInt(r.id) > BigInt(after.id)));
-    }
-    const taken = rest.slice(0, first);
-    const edges = taken.map((r) => ({
-      cursor: encodeCursor({ rank: r.rank, similarity: r.similarity, id: r.id }, fingerprint),
-      node: { id: r.id, publishedOn: r.publishedOn, text: r.text },
-      similarity: r.similarity,
-    }));
-    const last = taken.at(-1);
-    const hasNextPage = rest.length > first && (last?.rank ?? 0) < MAX_DEPTH;
-    return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 
   private async db<T>(query: string, work: () => Promise<T>): Promise<T> {

@@ -1,0 +1,26 @@
+import type { ScoredHeadline, SearchPage } from '../shared/search-types.ts';
+import { encodeCursor, type CursorPosition } from './cursor.ts';
+import { MAX_DEPTH } from './validate-search-input.ts';
+
+/**
+ * One page out of a ranking that was computed up to the cursor's depth plus one page plus
+ * one row (to learn whether more exist).
+ */
+export function pageResults(rows: readonly ScoredHeadline[], after: CursorPosition | null, first: number, fingerprint: string): SearchPage {
+  let rest = rows;
+  if (after) {
+    const at = rows.findIndex((r) => r.id === after.id);
+    // The cursor's row normally sits at its rank; if the corpus changed, fall back to
+    // "strictly after (similarity, id)" in the ranking's order.
+    rest = at >= 0 ? rows.slice(at + 1) : rows.filter((r) => r.similarity < after.similarity || (r.similarity === after.similarity && BigInt(r.id) > BigInt(after.id)));
+  }
+  const taken = rest.slice(0, first);
+  const edges = taken.map((r) => ({
+    cursor: encodeCursor({ rank: r.rank, similarity: r.similarity, id: r.id }, fingerprint),
+    node: { id: r.id, publishedOn: r.publishedOn, text: r.text },
+    similarity: r.similarity,
+  }));
+  const last = taken.at(-1);
+  const hasNextPage = rest.length > first && (last?.rank ?? 0) < MAX_DEPTH;
+  return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+}
