@@ -13,7 +13,7 @@ import { openApiDatabase } from './open-api-database.ts';
 import { runIngest } from './run-ingest.ts';
 
 /** The project's own demo corpus: a few hundred headlines, 2003–2021, many topics. */
-export const DEMO_CSV = fileURLToPath(new URL('../../data/demo-headlines.csv', import.meta.url));
+const DEMO_CSV = fileURLToPath(new URL('../../data/demo-headlines.csv', import.meta.url));
 
 export interface StartOptions {
   readonly serve: boolean;

@@ -4,16 +4,6 @@ import { openDatabase, type Database } from '../db/open-database.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import type { Logger } from '../logger.ts';
 
-/** Opens the database for one piece of work and always closes it. */
-export async function withDatabase<T>(config: Config, logger: Logger, body: (database: Database) => Promise<T>): Promise<T> {
-  const database = await openDatabase(config, logger);
-  try {
-    return await body(database);
-  } finally {
-    await database.close();
-  }
-}
-
 /** For work that needs the schema: an unmigrated database gets a plain message, not a stack trace. */
 export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
   const database = await openDatabase(config, logger);
@@ -29,11 +19,19 @@ export async function openMigratedDatabase(config: Config, logger: Logger): Prom
   }
 }
 
-export async function withMigratedDatabase<T>(config: Config, logger: Logger, body: (database: Database) => Promise<T>): Promise<T> {
-  const database = await openMigratedDatabase(config, logger);
+async function using<T>(database: Database, body: (database: Database) => Promise<T>): Promise<T> {
   try {
     return await body(database);
   } finally {
     await database.close();
   }
+}
+
+/** Opens the database for one piece of work and always closes it. */
+export async function withDatabase<T>(config: Config, logger: Logger, body: (database: Database) => Promise<T>): Promise<T> {
+  return using(await openDatabase(config, logger), body);
+}
+
+export async function withMigratedDatabase<T>(config: Config, logger: Logger, body: (database: Database) => Promise<T>): Promise<T> {
+  return using(await openMigratedDatabase(config, logger), body);
 }

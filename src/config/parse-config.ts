@@ -69,6 +69,10 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     return n;
   };
 
+  // Unset stays null: the database's own default applies (it is defined once, in SQL).
+  const optionalInteger = (name: string, min: number, max: number): number | null =>
+    value(name) === undefined ? null : integer(name, min, min, max);
+
   const databaseUrl = value('DATABASE_URL');
   if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
     problems.push(`DATABASE_URL: expected postgres://user@host:port/database (or postgresql://), got ${JSON.stringify(redactUrl(databaseUrl))}`);
@@ -107,8 +111,8 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     queryCacheSize: integer('QUERY_CACHE_SIZE', 1000, 0, 10_000_000),
     statementTimeoutMs: integer('STATEMENT_TIMEOUT_MS', 5000, 1, 86_400_000),
     logQueries: boolean('LOG_QUERIES'),
-    searchCandidates: value('SEARCH_CANDIDATES') === undefined ? null : integer('SEARCH_CANDIDATES', 200, 1, 1000),
-    searchExactScanRows: value('SEARCH_EXACT_SCAN_ROWS') === undefined ? null : integer('SEARCH_EXACT_SCAN_ROWS', 10000, 0, 1_000_000_000),
+    searchCandidates: optionalInteger('SEARCH_CANDIDATES', 1, 1000),
+    searchExactScanRows: optionalInteger('SEARCH_EXACT_SCAN_ROWS', 0, 1_000_000_000),
   };
 
   if (problems.length > 0) {

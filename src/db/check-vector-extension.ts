@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { assessVectorExtension, type VectorExtensionReport } from './assess-vector-extension.ts';
 
-export async function readVectorExtension(db: Kysely<any>): Promise<VectorExtensionReport> {
+async function readVectorExtension(db: Kysely<any>): Promise<VectorExtensionReport> {
   const { rows } = await sql<{ available: string | null; installed: string | null }>`
     select
       (select default_version from pg_available_extensions where name = 'vector') as available,

@@ -7,7 +7,7 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EP
  * True when the database is unreachable or went away (as opposed to a bad query):
  * socket errors, pg's connection-exception class 08, shutdowns (57P0x), timeouts (57014).
  */
-export function isDatabaseUnavailable(error: unknown): boolean {
+function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | null;
   if (!e) return false;
   if (e.code && (CONNECTION_CODES.has(e.code) || e.code.startsWith('08') || /^57P0[1-3]$/.test(e.code) || e.code === '57014')) return true;

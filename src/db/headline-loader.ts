@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { encodeCopyRows, type CopyRow } from './binary-copy.ts';
+import { FULL_VECTOR_TYPE } from './full-vector-type.ts';
 import type { Database } from './open-database.ts';
 
 export interface DedupKey {
@@ -22,7 +23,7 @@ export interface HeadlineLoader {
 export const dedupKey = (k: DedupKey) => `${k.publishedOn}:${k.textMd5}`;
 
 const STAGING = `create temp table if not exists ingest_staging (
-  published_on date not null, text text not null, embedding halfvec(512) not null, embedding_reduced halfvec not null
+  published_on date not null, text text not null, embedding ${FULL_VECTOR_TYPE} not null, embedding_reduced halfvec not null
 ) on commit delete rows`;
 const COPY_COLUMNS = 'ingest_staging (published_on, text, embedding, embedding_reduced)';
 // Losing the last commits in a server crash is harmless here (a re-run re-loads them),

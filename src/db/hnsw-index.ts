@@ -15,8 +15,12 @@ export const DEFAULT_HNSW_PARAMS: HnswParams = Object.freeze({ m: 16, efConstruc
  * The indexed expression. `embedding_reduced` has no declared dimension (it depends on the
  * projection), so queries must use this exact expression for the planner to use the index.
  */
+function reducedVectorSql(dimensions: number): string {
+  return `(embedding_reduced::halfvec(${checkedDimensions(dimensions)}))`;
+}
+
 export function reducedVectorExpression(dimensions: number): RawBuilder<unknown> {
-  return sql.raw(`(embedding_reduced::halfvec(${checkedDimensions(dimensions)}))`);
+  return sql.raw(reducedVectorSql(dimensions));
 }
 
 export function createHnswIndexStatement(dimensions: number, params: HnswParams = DEFAULT_HNSW_PARAMS, concurrently = false): RawBuilder<unknown> {
@@ -27,7 +31,7 @@ export function createHnswIndexStatement(dimensions: number, params: HnswParams 
   }
   return sql.raw(
     `create index ${concurrently ? 'concurrently ' : ''}if not exists ${HNSW_INDEX_NAME} on headlines ` +
-      `using hnsw ((embedding_reduced::halfvec(${checkedDimensions(dimensions)})) halfvec_cosine_ops) ` +
+      `using hnsw (${reducedVectorSql(dimensions)} halfvec_cosine_ops) ` +
       `with (m = ${m}, ef_construction = ${ef})`,
   );
 }

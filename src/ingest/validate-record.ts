@@ -1,4 +1,5 @@
 import { normalizeText } from '../embedding/normalize-text.ts';
+import { parseCompactDate } from '../shared/calendar-date.ts';
 
 export interface ValidHeadline {
   readonly publishedOn: string; // YYYY-MM-DD
@@ -30,15 +31,4 @@ export function validateRecord(fields: readonly string[], maxTextLength: number 
   const length = [...text].length;
   if (length > maxTextLength) return { ok: false, reason: `headline_text too long: ${length} characters, limit ${maxTextLength}` };
   return { ok: true, row: { publishedOn, text } };
-}
-
-/** 'YYYYMMDD' → 'YYYY-MM-DD' when it is a real calendar date, else null. */
-export function parseCompactDate(raw: string): string | null {
-  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(raw);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (y < 1 || mo < 1 || mo > 12 || d < 1) return null;
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
-  return `${m[1]}-${m[2]}-${m[3]}`;
 }

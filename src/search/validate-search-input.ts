@@ -1,9 +1,10 @@
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { normalizeText } from '../embedding/normalize-text.ts';
 import type { DateRange } from '../shared/search-types.ts';
+import { isIsoDate } from '../shared/calendar-date.ts';
 
-export const MAX_QUERY_LENGTH = 1000;
-export const MAX_FIRST = 100;
+const MAX_QUERY_LENGTH = 1000;
+const MAX_FIRST = 100;
 /** Deepest result reachable by paging: pgvector's HNSW ef_search tops out at 1000. */
 export const MAX_DEPTH = 1000;
 
@@ -35,11 +36,4 @@ export function validateRange(filter: { from?: string | null; to?: string | null
 export function validateId(id: string): string {
   if (!/^[1-9]\d{0,18}$/.test(id) || BigInt(id) > 9223372036854775807n) throw bad(`\`id\` must be a headline id (a positive integer); got ${JSON.stringify(id.slice(0, 40))}.`);
   return id;
-}
-
-export function isIsoDate(value: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]) && Number(m[1]) >= 1;
 }
