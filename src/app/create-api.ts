@@ -1,10 +1,9 @@
 import type { Config } from '../config/parse-config.ts';
 import type { Database } from '../db/open-database.ts';
 import { recordServedQuery } from '../db/search-queries-repository.ts';
-import { createEmbedder } from '../embedding/create-embedder.ts';
+import { configuredModelId, createEmbedder } from '../embedding/create-embedder.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { createQueryEmbedder } from '../embedding/query-embedder.ts';
-import { USE_MODEL_ID } from '../embedding/use-model-files.ts';
 import type { Logger } from '../logger.ts';
 import { startQueryEmbeddingWorker } from '../search/query-embedding-worker.ts';
 import { startApiServer } from '../server/start-api-server.ts';
@@ -38,7 +37,7 @@ export function createApi(config: Config, logger: Logger, options: ApiOptions): 
       ? (text: string, embedding: Float32Array) => void recordServedQuery(database.db, text, embedding).catch((e: Error) => logger.warn(`LOG_QUERIES: ${e.message}`))
       : undefined;
     const server = await stack.open(
-      () => startApiServer({ database, embedder, modelId: USE_MODEL_ID, logger, port: options.port, onQuery }),
+      () => startApiServer({ database, embedder, modelId: configuredModelId(config), logger, port: options.port, onQuery }),
       (s) => s.close(),
     );
     await stack.open(

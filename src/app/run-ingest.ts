@@ -2,9 +2,8 @@ import type { Config } from '../config/parse-config.ts';
 import { migrateToLatest } from '../db/migrations.ts';
 import type { Database } from '../db/open-database.ts';
 import { createBatchProjector } from '../embedding/create-batch-projector.ts';
-import { createEmbedder } from '../embedding/create-embedder.ts';
+import { configuredModelId, createEmbedder } from '../embedding/create-embedder.ts';
 import { createGram } from '../embedding/create-gram.ts';
-import { USE_MODEL_ID } from '../embedding/use-model-files.ts';
 import { ingest, type IngestOptions, type IngestSummary } from '../ingest/ingest.ts';
 import { createProgressReporter } from '../ingest/progress-reporter.ts';
 import { defaultRejectsPath } from '../ingest/rejects-writer.ts';
@@ -26,7 +25,7 @@ export async function runIngest(config: Config, logger: Logger, database: Databa
       { ...options, rejectsFile: (name) => rejects ?? defaultRejectsPath(config.dataDir, name) },
       {
         database,
-        modelId: USE_MODEL_ID,
+        modelId: configuredModelId(config),
         createEmbedder: () => createEmbedder(config, logger, 'bulk'),
         createGram: () => createGram(config.embedBackend, (m) => logger.warn(m)),
         createProjector: createBatchProjector(config.embedBackend, (m) => logger.warn(m)),

@@ -1,7 +1,6 @@
 import type { Config } from '../config/parse-config.ts';
-import { createEmbedder } from '../embedding/create-embedder.ts';
+import { configuredModelId, createEmbedder } from '../embedding/create-embedder.ts';
 import { createQueryEmbedder } from '../embedding/query-embedder.ts';
-import { USE_MODEL_ID } from '../embedding/use-model-files.ts';
 import type { Logger } from '../logger.ts';
 import { SearchService, type PageRequest } from '../search/search-service.ts';
 import type { SearchPage } from '../shared/search-types.ts';
@@ -14,7 +13,7 @@ export async function searchOnce(config: Config, logger: Logger, text: string, p
   try {
     const database = await stack.open(() => openMigratedDatabase(config, logger), (d) => d.close());
     const embedder = await stack.open(async () => createQueryEmbedder(await createEmbedder(config, logger, 'query'), { cacheSize: 0 }), (e) => e.close());
-    return await new SearchService({ db: database.db, embedder, modelId: USE_MODEL_ID }).search(text, page);
+    return await new SearchService({ db: database.db, embedder, modelId: configuredModelId(config) }).search(text, page);
   } finally {
     await stack.close();
   }

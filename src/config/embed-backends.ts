@@ -3,3 +3,10 @@ export const BACKENDS = ['onnx', 'wasm', 'tensorflow', 'tensorflow-gpu', 'cpu'] 
 export type BackendName = (typeof BACKENDS)[number];
 export type BackendRequest = BackendName | 'auto';
 export type TfBackendName = Exclude<BackendName, 'onnx'>;
+
+/**
+ * The embedding model (EMBED_MODEL): the Universal Sentence Encoder, or `hash`, a bag-of-words
+ * stand-in with no weights for the fast test tier and quick demos.
+ */
+export const MODELS = ['use-lite', 'hash'] as const;
+export type ModelName = (typeof MODELS)[number];

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import os from 'node:os';
-import { BACKENDS, type BackendRequest } from './embed-backends.ts';
+import { BACKENDS, MODELS, type BackendRequest, type ModelName } from './embed-backends.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { LOG_LEVELS, type LogLevel } from '../logger.ts';
 
@@ -16,6 +16,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Runtime for the Universal Sentence Encoder; auto prefers ONNX Runtime, then native TensorFlow, then wasm. */
   readonly embedBackend: BackendRequest;
+  /** use-lite (the Universal Sentence Encoder), or hash (bag of words, no model: tests and demos). */
+  readonly embedModel: ModelName;
   /** Worker threads for bulk embedding (each holds its own model). */
   readonly embedWorkers: number;
   /** ONNX Runtime threads for the API's query model (one text at a time, latency first). */
@@ -97,6 +99,11 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     problems.push(`EMBED_BACKEND=${JSON.stringify(embedBackend)}: expected auto or one of ${BACKENDS.join(', ')}`);
   }
 
+  const embedModel = value('EMBED_MODEL')?.toLowerCase() ?? 'use-lite';
+  if (!(MODELS as readonly string[]).includes(embedModel)) {
+    problems.push(`EMBED_MODEL=${JSON.stringify(embedModel)}: expected one of ${MODELS.join(', ')}`);
+  }
+
   const config: Config = {
     databaseUrl,
     databaseConnectTimeoutMs: integer('DATABASE_CONNECT_TIMEOUT_MS', 10_000, 1, 600_000),
@@ -105,6 +112,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     embeddedDbPort: port('EMBEDDED_DB_PORT', 5433),
     logLevel: logLevelRaw as LogLevel,
     embedBackend: embedBackend as BackendRequest,
+    embedModel: embedModel as ModelName,
     embedWorkers: integer('EMBED_WORKERS', os.availableParallelism(), 1, 64),
     embedQueryThreads: integer('EMBED_QUERY_THREADS', Math.min(4, os.availableParallelism()), 1, 64),
     embedBatchSize: integer('EMBED_BATCH_SIZE', 64, 1, 4096),

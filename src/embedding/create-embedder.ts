@@ -3,7 +3,9 @@ import type { Config } from '../config/parse-config.ts';
 import type { Logger } from '../logger.ts';
 import { createEmbedderPool } from './embedder-pool.ts';
 import type { Embedder } from './embedder.ts';
+import { createHashEmbedder, HASH_MODEL_ID } from './hash-embedder.ts';
 import { createLocalEmbedder } from './local-embedder.ts';
+import { USE_MODEL_ID } from './use-model-files.ts';
 
 /** Generated models (the ONNX form of USE-lite) live with the rest of the local state. */
 export function modelCacheDir(config: Config): string {
@@ -15,6 +17,10 @@ export function modelCacheDir(config: Config): string {
  * `bulk`: a worker pool of EMBED_WORKERS models for throughput.
  */
 export async function createEmbedder(config: Config, logger: Logger, use: 'query' | 'bulk'): Promise<Embedder> {
+  if (config.embedModel === 'hash') {
+    logger.info('embedding: the hash model (EMBED_MODEL=hash): bag of words, no neural model');
+    return createHashEmbedder();
+  }
   const options = { backend: config.embedBackend, batchSize: config.embedBatchSize, modelCacheDir: modelCacheDir(config), logger };
   const embedder =
     use === 'query'
@@ -24,4 +30,9 @@ export async function createEmbedder(config: Config, logger: Logger, use: 'query
   const threads = embedder.backend === 'onnx' ? `, ${config.embedQueryThreads} threads` : '';
   logger.info(`embedding: USE-lite on ${embedder.backend} (${use === 'query' ? `in-process${threads}` : `${config.embedWorkers} workers`})`);
   return embedder;
+}
+
+/** The id of the model `createEmbedder` makes for this configuration, known before it loads. */
+export function configuredModelId(config: Config): string {
+  return config.embedModel === 'hash' ? HASH_MODEL_ID : USE_MODEL_ID;
 }

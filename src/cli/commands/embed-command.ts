@@ -1,12 +1,11 @@
 import readline from 'node:readline';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { createEmbedder } from '../../embedding/create-embedder.ts';
+import { configuredModelId, createEmbedder } from '../../embedding/create-embedder.ts';
 import { USE_DIMENSIONS, type Embedder } from '../../embedding/embedder.ts';
 import { normalizeText } from '../../embedding/normalize-text.ts';
 import { project } from '../../embedding/projection.ts';
 import type { Projection } from '../../shared/projection-types.ts';
-import { USE_MODEL_ID } from '../../embedding/use-model-files.ts';
 import { AppError, ErrorCode } from '../../errors/app-error.ts';
 import { storedProjection } from '../../ingest/resolve-projection.ts';
 import { withMigratedDatabase } from '../../app/with-database.ts';
@@ -54,7 +53,7 @@ export function registerEmbedCommand(program: Command, act: Act): void {
 
 function readStoredProjection(ctx: CommandContext): Promise<Projection> {
   return withMigratedDatabase(ctx.config, ctx.logger, async (database) => {
-    const stored = await storedProjection(database, { modelId: USE_MODEL_ID, inputDimensions: USE_DIMENSIONS });
+    const stored = await storedProjection(database, { modelId: configuredModelId(ctx.config), inputDimensions: USE_DIMENSIONS });
     if (!stored) throw new AppError(ErrorCode.NOT_FOUND, '--projected: the database has no stored projection yet (run an ingest first)');
     return stored;
   });
