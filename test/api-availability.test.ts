@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { parseConfig } from '../src/config/parse-config.ts';
 import { migrateToLatest } from '../src/db/migrations.ts';
 import { openDatabase } from '../src/db/open-database.ts';
-import { USE_MODEL_ID } from '../src/embedding/use-model-files.ts';
+import { HASH_MODEL_ID } from '../src/embedding/hash-embedder.ts';
 import { silentLogger } from '../src/logger.ts';
 import { startApiServer } from '../src/server/start-api-server.ts';
 import { queryEmbedder } from './support/graphql-fixture.ts';
@@ -41,7 +41,7 @@ describe('database outage [postgres]', { skip: TEST_DATABASE_URL ? false : 'TEST
     const database = await openDatabase(parseConfig({ DATABASE_URL: viaProxy.toString() }), silentLogger, { statementTimeoutMs: 2000 });
     await migrateToLatest(database.db);
     const embedder = await queryEmbedder();
-    const server = await startApiServer({ database, embedder, modelId: USE_MODEL_ID, logger: silentLogger, port: 0 });
+    const server = await startApiServer({ database, embedder, modelId: HASH_MODEL_ID, logger: silentLogger, port: 0 });
     try {
       assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
       assert.equal((await post(server.url, SEARCH)).body.errors, undefined);
@@ -72,7 +72,7 @@ describe('headlines serve', () => {
   test('answers GraphQL, then on SIGTERM finishes the in-flight request and exits 0', async () => {
     const dir = tempDir('hs-serve-');
     try {
-      const env = { DATA_DIR: dir, EMBEDDED_DB_PORT: '0', EMBED_BACKEND: 'wasm' };
+      const env = { DATA_DIR: dir, EMBEDDED_DB_PORT: '0', EMBED_MODEL: 'hash' };
       const loaded = await runCli(['start', '--no-serve'], env);
       assert.equal(loaded.code, 0, loaded.stderr);
       const child = spawnCli(['serve', '--port', '0'], { ...env, LOG_LEVEL: 'info' });
@@ -112,7 +112,7 @@ describe('headlines serve', () => {
   test('headlines search (the CLI twin) prints ranked results and a cursor', async () => {
     const dir = tempDir('hs-search-');
     try {
-      const env = { DATA_DIR: dir, EMBEDDED_DB_PORT: '0', EMBED_BACKEND: 'wasm' };
+      const env = { DATA_DIR: dir, EMBEDDED_DB_PORT: '0', EMBED_MODEL: 'hash' };
       assert.equal((await runCli(['start', '--no-serve'], env)).code, 0);
       const result = await runCli(['search', 'bushfire threatens homes', '--first', '3', '--json'], env);
       assert.equal(result.code, 0, result.stderr);

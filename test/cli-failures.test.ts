@@ -95,7 +95,7 @@ describe('a start-up step that fails closes what was opened', () => {
     await new Promise<void>((resolve) => busy.listen(0, resolve));
     const { port } = busy.address() as net.AddressInfo;
     try {
-      const env = { DATA_DIR: dir, EMBEDDED_DB_PORT: '0', EMBED_BACKEND: 'wasm', LOG_LEVEL: 'error' };
+      const env = { DATA_DIR: dir, EMBEDDED_DB_PORT: '0', EMBED_MODEL: 'hash', LOG_LEVEL: 'error' };
       assert.equal((await runCli(['migrate'], env)).code, 0);
       const { code, stderr } = await runCli(['serve', '--port', String(port)], env);
       assert.equal(code, 1);

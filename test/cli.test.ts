@@ -58,7 +58,7 @@ describe('headlines migrate', () => {
   test('start: an empty embedded database gets the demo headlines, then embed --projected uses the stored projection', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-cli-start-'));
     try {
-      const env = { DATA_DIR: dir, EMBEDDED_DB_PORT: '0', EMBED_BACKEND: 'wasm' };
+      const env = { DATA_DIR: dir, EMBEDDED_DB_PORT: '0', EMBED_MODEL: 'hash' };
       const first = await runCli(['start', '--no-serve'], env);
       assert.equal(first.code, 0, first.stderr);
       const demoRows = fs.readFileSync('data/demo-headlines.csv', 'utf8').trim().split('\n').length - 1;

@@ -69,10 +69,10 @@ for (const mode of ['embedded', 'server'] as const) {
       }
       try {
         const args = ['ingest', file, '--projection', 'gaussian', '--dims', '16', '--batch-size', '100', '--quiet'];
-        const seen = await killMidRun(args, { ...env, EMBED_BACKEND: 'wasm' }, url);
+        const seen = await killMidRun(args, { ...env, EMBED_MODEL: 'hash' }, url);
         assert.ok(seen >= 300 && seen < ROWS, `killed mid-run (saw ${seen} rows)`);
 
-        const rerun = await runCli(args, { ...env, EMBED_BACKEND: 'wasm' });
+        const rerun = await runCli(args, { ...env, EMBED_MODEL: 'hash' });
         assert.equal(rerun.code, 0, rerun.stderr);
 
         const database = await openDatabase(config, silentLogger);

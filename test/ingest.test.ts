@@ -10,7 +10,7 @@ import { DEFAULT_HNSW_PARAMS, hnswIndexExists } from '../src/db/hnsw-index.ts';
 import { loadProjection } from '../src/db/projection-repository.ts';
 import { createEmbedder } from '../src/embedding/create-embedder.ts';
 import type { Embedder } from '../src/embedding/embedder.ts';
-import { USE_MODEL_ID } from '../src/embedding/use-model-files.ts';
+import { HASH_MODEL_ID } from '../src/embedding/hash-embedder.ts';
 import { ingest, type IngestOptions } from '../src/ingest/ingest.ts';
 import { silentLogger } from '../src/logger.ts';
 import { expectedRows, sampleCsv, tempDir } from './support/ingest-fixtures.ts';
@@ -22,7 +22,7 @@ let server: http.Server;
 let baseUrl: string;
 
 before(async () => {
-  embedder = await createEmbedder(parseConfig({ EMBED_WORKERS: '2', EMBED_BACKEND: 'wasm' }), silentLogger, 'bulk');
+  embedder = await createEmbedder(parseConfig({ EMBED_MODEL: 'hash' }), silentLogger, 'bulk');
   const plain = sampleCsv(120, 650);
   fs.writeFileSync(path.join(dir, 'plain.csv'), plain);
   server = http.createServer((req, res) => {
@@ -89,7 +89,7 @@ describeEachDatabase('ingest', (get) => {
     const { rows } = await sql<{ r: string }>`select published_on::text || '|' || text as r from headlines order by 1`.execute(get().database.db);
     return rows.map((x) => x.r);
   };
-  const deps = () => ({ database: get().database, modelId: USE_MODEL_ID, createEmbedder: sharedEmbedder });
+  const deps = () => ({ database: get().database, modelId: HASH_MODEL_ID, createEmbedder: sharedEmbedder });
 
   test('planted bad rows: each rejected with its line and reason; the summary reconciles', async () => {
     const rejectsFile = path.join(dir, `planted-rejects-${get().mode}.tsv`);

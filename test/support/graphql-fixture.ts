@@ -4,9 +4,9 @@ import path from 'node:path';
 import { parseConfig } from '../../src/config/parse-config.ts';
 import { DEFAULT_HNSW_PARAMS } from '../../src/db/hnsw-index.ts';
 import type { Database } from '../../src/db/open-database.ts';
-import { createEmbedder } from '../../src/embedding/create-embedder.ts';
+import type { ModelName } from '../../src/config/embed-backends.ts';
+import { configuredModelId, createEmbedder } from '../../src/embedding/create-embedder.ts';
 import { createQueryEmbedder, type QueryEmbedder } from '../../src/embedding/query-embedder.ts';
-import { USE_MODEL_ID } from '../../src/embedding/use-model-files.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { SAMPLE_CSV } from './ingest-fixtures.ts';
@@ -20,22 +20,25 @@ export function fixtureCsv(): string {
   return [lines[0], ...picked].join('\n') + '\n';
 }
 
+/** The fast tier's model: words hashed into vectors, no neural model to load. */
+export const FAST_MODEL: ModelName = 'hash';
+
 /** Loads the fixture through the real ingest path (PCA-64, HNSW index built). */
-export async function loadFixture(database: Database): Promise<void> {
+export async function loadFixture(database: Database, model: ModelName = FAST_MODEL): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-fixture-'));
   const file = path.join(dir, 'fixture.csv');
   fs.writeFileSync(file, fixtureCsv());
-  const config = parseConfig({ EMBED_BACKEND: 'wasm' });
+  const config = parseConfig({ EMBED_MODEL: model });
   try {
     await ingest(
       { source: file, rejectsFile: () => path.join(dir, 'rejects.tsv'), maxTextLength: 1000, batchSize: 1000, hnsw: DEFAULT_HNSW_PARAMS },
-      { database, modelId: USE_MODEL_ID, createEmbedder: () => createEmbedder(config, silentLogger, 'bulk') },
+      { database, modelId: configuredModelId(config), createEmbedder: () => createEmbedder(config, silentLogger, 'bulk') },
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export async function queryEmbedder(cacheSize = 100): Promise<QueryEmbedder> {
-  return createQueryEmbedder(await createEmbedder(parseConfig({ EMBED_BACKEND: 'wasm' }), silentLogger, 'query'), { cacheSize });
+export async function queryEmbedder(cacheSize = 100, model: ModelName = FAST_MODEL): Promise<QueryEmbedder> {
+  return createQueryEmbedder(await createEmbedder(parseConfig({ EMBED_MODEL: model }), silentLogger, 'query'), { cacheSize });
 }

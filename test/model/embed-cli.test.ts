@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
-import { runCli } from './support/run-cli.ts';
-import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { runCli } from '../support/run-cli.ts';
+import { makeServerDatabase, TEST_DATABASE_URL } from '../support/test-databases.ts';
 
 const env = { EMBED_BACKEND: 'wasm' };
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { parseConfig } from '../src/config/parse-config.ts';
-import { createEmbedder } from '../src/embedding/create-embedder.ts';
-import type { Embedder } from '../src/embedding/embedder.ts';
-import { cosine } from '../src/eval/correlation.ts';
-import { silentLogger } from '../src/logger.ts';
+import { parseConfig } from '../../src/config/parse-config.ts';
+import { createEmbedder } from '../../src/embedding/create-embedder.ts';
+import type { Embedder } from '../../src/embedding/embedder.ts';
+import { cosine } from '../../src/eval/correlation.ts';
+import { silentLogger } from '../../src/logger.ts';
 
 const texts = [
   'council approves new water restrictions',

@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { tempDir } from './support/ingest-fixtures.ts';
-import { runCli } from './support/run-cli.ts';
-import { freePort, startServeProcess, type ServeProcess } from './support/serve-process.ts';
-import type { SearchRow } from './support/search-row.ts';
-import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { tempDir } from '../support/ingest-fixtures.ts';
+import { runCli } from '../support/run-cli.ts';
+import { freePort, startServeProcess, type ServeProcess } from '../support/serve-process.ts';
+import type { SearchRow } from '../support/search-row.ts';
+import { makeServerDatabase, TEST_DATABASE_URL } from '../support/test-databases.ts';
 
 
 /** The SQL blocks of README's "For SQL analysts", by their `analyst-example` marker. */
 function readmeExamples(): Map<string, string[]> {
-  const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const examples = new Map<string, string[]>();
   for (const m of readme.matchAll(/<!-- analyst-example: ([\w-]+) -->\s*```sql\n([\s\S]*?)```/g)) {
     examples.set(m[1]!, m[2]!.split(/;\s*(?:\n|$)/).map((s) => s.trim()).filter(Boolean));
