@@ -23,14 +23,14 @@ export function reducedVectorExpression(dimensions: number): RawBuilder<unknown>
   return sql.raw(reducedVectorSql(dimensions));
 }
 
-export function createHnswIndexStatement(dimensions: number, params: HnswParams = DEFAULT_HNSW_PARAMS, concurrently = false): RawBuilder<unknown> {
+export function createHnswIndexStatement(dimensions: number, params: HnswParams = DEFAULT_HNSW_PARAMS): RawBuilder<unknown> {
   const m = Math.trunc(params.m);
   const ef = Math.trunc(params.efConstruction);
   if (m < 2 || m > 100 || ef < 4 || ef > 1000 || ef < 2 * m) {
     throw new RangeError(`HNSW parameters out of range: m=${params.m} (2..100), ef_construction=${params.efConstruction} (4..1000, >= 2m)`);
   }
   return sql.raw(
-    `create index ${concurrently ? 'concurrently ' : ''}if not exists ${HNSW_INDEX_NAME} on headlines ` +
+    `create index if not exists ${HNSW_INDEX_NAME} on headlines ` +
       `using hnsw (${reducedVectorSql(dimensions)} halfvec_cosine_ops) ` +
       `with (m = ${m}, ef_construction = ${ef})`,
   );
