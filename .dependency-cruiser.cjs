@@ -1,5 +1,5 @@
 // Dependencies run one way, from the adapters down to the shared basics:
-//   errors, logger, shared, worker  <-  config  <-  db  <-  embedding  <-  search, ingest, eval
+//   errors, logger, shared, worker  <-  config  <-  db  <-  embedding  <-  projection  <-  search, ingest, eval
 //   <-  graphql, server  <-  app (the composition root)  <-  cli
 // A module may import its own folder and any folder below it, never one above or beside it
 // (server may use graphql: it mounts the schema). `npm test` runs this check.
@@ -8,6 +8,7 @@ const LAYERS = [
   ['config'],
   ['db'],
   ['embedding'],
+  ['projection'],
   ['search', 'ingest', 'eval'],
   ['graphql', 'server'],
   ['app'],

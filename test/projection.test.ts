@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkProjectionCompatible } from '../src/embedding/check-projection-compatible.ts';
-import { createProjection } from '../src/embedding/create-projection.ts';
-import { gaussianProjection } from '../src/embedding/projection-gaussian.ts';
-import { fitPcaProjection, PcaAccumulator } from '../src/embedding/projection-pca.ts';
-import { createTfGram } from '../src/embedding/tf-gram.ts';
-import { createOnnxGram } from '../src/embedding/onnx/onnx-gram.ts';
-import { onnxBatchProjector } from '../src/embedding/onnx/onnx-batch-projector.ts';
-import { identityProjection, project } from '../src/embedding/projection.ts';
-import { seededNormal } from '../src/embedding/seeded-random.ts';
+import { checkProjectionCompatible } from '../src/projection/check-projection-compatible.ts';
+import { createProjection } from '../src/projection/create-projection.ts';
+import { gaussianProjection } from '../src/projection/projection-gaussian.ts';
+import { fitPcaProjection, PcaAccumulator } from '../src/projection/projection-pca.ts';
+import { createTfGram } from '../src/projection/tf-gram.ts';
+import { createOnnxGram } from '../src/projection/onnx-gram.ts';
+import { onnxBatchProjector } from '../src/projection/onnx-batch-projector.ts';
+import { identityProjection, project } from '../src/projection/projection.ts';
+import { seededNormal } from '../src/projection/seeded-random.ts';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { symmetricEigen, symmetricEigenInWorker } from '../src/embedding/symmetric-eigen.ts';
-import { tridiagonalQl } from '../src/embedding/tridiagonal-ql.ts';
+import { symmetricEigen, symmetricEigenInWorker } from '../src/projection/symmetric-eigen.ts';
+import { tridiagonalQl } from '../src/projection/tridiagonal-ql.ts';
 import { isAppError } from '../src/errors/app-error.ts';
 
 const d = 32;

@@ -1,9 +1,9 @@
 import type { Config } from '../config/parse-config.ts';
 import { migrateToLatest } from '../db/migrations.ts';
 import type { Database } from '../db/open-database.ts';
-import { createBatchProjector } from '../embedding/create-batch-projector.ts';
+import { createBatchProjector } from '../projection/create-batch-projector.ts';
 import { configuredModelId, createEmbedder } from '../embedding/create-embedder.ts';
-import { createGram } from '../embedding/create-gram.ts';
+import { createGram } from '../projection/create-gram.ts';
 import { ingest, type IngestOptions, type IngestSummary } from '../ingest/ingest.ts';
 import { createProgressReporter } from '../ingest/progress-reporter.ts';
 import { defaultRejectsPath } from '../ingest/rejects-writer.ts';

@@ -1,6 +1,6 @@
-import { createProjection } from '../embedding/create-projection.ts';
+import { createProjection } from '../projection/create-projection.ts';
 import type { Embedder } from '../embedding/embedder.ts';
-import { project } from '../embedding/projection.ts';
+import { project } from '../projection/projection.ts';
 import type { Projection } from '../shared/projection-types.ts';
 import { cosine, pearson, spearman } from './correlation.ts';
 import type { StsPair } from './read-sts-pairs.ts';

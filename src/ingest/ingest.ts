@@ -3,17 +3,17 @@ import { buildHnswIndex, type HnswBuildOptions } from '../db/build-hnsw-index.ts
 import { createHeadlineLoader, dedupKey, type HeadlineLoader } from '../db/headline-loader.ts';
 import { hnswIndexExists, type HnswParams } from '../db/hnsw-index.ts';
 import type { Database } from '../db/open-database.ts';
-import { createProjection, PCA_SAMPLE_SIZE } from '../embedding/create-projection.ts';
-import { PcaAccumulator, type GramFunction } from '../embedding/projection-pca.ts';
+import { createProjection, PCA_SAMPLE_SIZE } from '../projection/create-projection.ts';
+import { PcaAccumulator, type GramFunction } from '../projection/projection-pca.ts';
 import { USE_DIMENSIONS, type Embedder } from '../embedding/embedder.ts';
-import { symmetricEigenInWorker, type EigenFunction } from '../embedding/symmetric-eigen.ts';
-import { jsBatchProjector, type BatchProjector, type BatchProjectorFactory } from '../embedding/batch-projector.ts';
+import { symmetricEigenInWorker, type EigenFunction } from '../projection/symmetric-eigen.ts';
+import { jsBatchProjector, type BatchProjector, type BatchProjectorFactory } from '../projection/batch-projector.ts';
 import type { Projection, ProjectionKind } from '../shared/projection-types.ts';
 import type { CopyRow } from '../db/binary-copy.ts';
 import { openSource } from './open-source.ts';
 import { readRecords, type InputFormat } from './read-records.ts';
 import { RejectsWriter } from './rejects-writer.ts';
-import { projectionRequest, storedProjection, storeProjectionOnce } from './resolve-projection.ts';
+import { projectionRequest, storedProjection, storeProjectionOnce } from '../projection/resolve-projection.ts';
 import { StageClock, type Stage } from './stage-clock.ts';
 import { validateRecord, type ValidHeadline } from './validate-record.ts';
 

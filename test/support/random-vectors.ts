@@ -1,4 +1,4 @@
-import { seededNormal } from '../../src/embedding/seeded-random.ts';
+import { seededNormal } from '../../src/projection/seeded-random.ts';
 import { cosine } from '../../src/eval/correlation.ts';
 
 /** Fixed pseudo-random unit vectors: the stand-in for model output in database tests. */

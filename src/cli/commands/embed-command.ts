@@ -4,10 +4,10 @@ import { Option } from 'commander';
 import { configuredModelId, createEmbedder } from '../../embedding/create-embedder.ts';
 import { USE_DIMENSIONS, type Embedder } from '../../embedding/embedder.ts';
 import { normalizeText } from '../../embedding/normalize-text.ts';
-import { project } from '../../embedding/projection.ts';
+import { project } from '../../projection/projection.ts';
 import type { Projection } from '../../shared/projection-types.ts';
 import { AppError, ErrorCode } from '../../errors/app-error.ts';
-import { storedProjection } from '../../ingest/resolve-projection.ts';
+import { storedProjection } from '../../projection/resolve-projection.ts';
 import { withMigratedDatabase } from '../../app/with-database.ts';
 import type { Act, CommandContext } from '../run-command.ts';
 

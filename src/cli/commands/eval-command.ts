@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { availableBackends } from '../../embedding/activate-backend.ts';
 import { BACKENDS, type BackendName } from '../../config/embed-backends.ts';
 import { createEmbedder } from '../../embedding/create-embedder.ts';
-import { PCA_SAMPLE_SIZE } from '../../embedding/create-projection.ts';
+import { PCA_SAMPLE_SIZE } from '../../projection/create-projection.ts';
 import { agreement, evaluateSts, type StsResult } from '../../eval/evaluate-sts.ts';
 import { readCorpusSample } from '../../eval/read-corpus-sample.ts';
 import { readStsPairs } from '../../eval/read-sts-pairs.ts';

@@ -1,7 +1,7 @@
-import { jsBatchProjector, type BatchProjector, type BatchProjectorFactory } from '../batch-projector.ts';
-import { createSmallSession } from './create-small-session.ts';
-import { GraphBuilder } from './graph-builder.ts';
-import { OnnxType } from './onnx-model.ts';
+import { jsBatchProjector, type BatchProjector, type BatchProjectorFactory } from './batch-projector.ts';
+import { createSmallSession } from '../embedding/onnx/create-small-session.ts';
+import { GraphBuilder } from '../embedding/onnx/graph-builder.ts';
+import { OnnxType } from '../embedding/onnx/onnx-model.ts';
 
 /**
  * (X − mean)·Bᵀ for a whole batch as one sgemm on ONNX Runtime: at ~1,800 rows/s the

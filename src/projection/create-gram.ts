@@ -1,6 +1,6 @@
-import { resolveBackend } from './activate-backend.ts';
+import { resolveBackend } from '../embedding/activate-backend.ts';
 import type { BackendRequest } from '../config/embed-backends.ts';
-import { createOnnxGram } from './onnx/onnx-gram.ts';
+import { createOnnxGram } from './onnx-gram.ts';
 import type { GramFunction } from './projection-pca.ts';
 import { createTfGram } from './tf-gram.ts';
 

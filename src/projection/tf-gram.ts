@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { activateTfBackend } from './activate-backend.ts';
+import { activateTfBackend } from '../embedding/activate-backend.ts';
 import type { TfBackendName } from '../config/embed-backends.ts';
 import type { GramFunction } from './projection-pca.ts';
 

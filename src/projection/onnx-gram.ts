@@ -1,7 +1,7 @@
-import type { GramFunction } from '../projection-pca.ts';
-import { createSmallSession } from './create-small-session.ts';
-import { GraphBuilder } from './graph-builder.ts';
-import { OnnxType } from './onnx-model.ts';
+import type { GramFunction } from './projection-pca.ts';
+import { createSmallSession } from '../embedding/onnx/create-small-session.ts';
+import { GraphBuilder } from '../embedding/onnx/graph-builder.ts';
+import { OnnxType } from '../embedding/onnx/onnx-model.ts';
 
 /** XᵀX on ONNX Runtime's sgemm, for the PCA fit when embedding already runs there. */
 export async function createOnnxGram(): Promise<GramFunction> {

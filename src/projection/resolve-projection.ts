@@ -1,8 +1,8 @@
 import type { Database } from '../db/open-database.ts';
 import { insertProjection, loadProjection, lockProjection, type StoredProjection } from '../db/projection-repository.ts';
-import { checkProjectionCompatible } from '../embedding/check-projection-compatible.ts';
-import { DEFAULT_PROJECTION, type ProjectionRequest } from '../embedding/create-projection.ts';
-import { PROJECTION_VERSION } from '../embedding/projection.ts';
+import { checkProjectionCompatible } from './check-projection-compatible.ts';
+import { DEFAULT_PROJECTION, type ProjectionRequest } from './create-projection.ts';
+import { PROJECTION_VERSION } from './projection.ts';
 import type { Projection, ProjectionKind } from '../shared/projection-types.ts';
 
 export interface ProjectionOptions {
