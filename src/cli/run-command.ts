@@ -19,7 +19,7 @@ export async function runCommand(body: (ctx: CommandContext) => Promise<number |
   let logger: Logger = createLogger('info');
   try {
     const config = loadConfig();
-    logger = createLogger(config.logLevel);
+    logger = createLogger(config.logLevel, undefined, config.logFormat);
     const code = await body({ config, logger, out: (line) => process.stdout.write(`${line}\n`) });
     process.exitCode = code ?? 0;
   } catch (error) {
