@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { getIntrospectionQuery, parse } from 'graphql';
 import { parseConfig } from '../src/config/parse-config.ts';
 import { isAppError } from '../src/errors/app-error.ts';
 import { checkOperationLimits } from '../src/graphql/check-operation-limits.ts';
 import { countTokens } from '../src/graphql/count-tokens.ts';
 import { measureOperation } from '../src/graphql/measure-operation.ts';
+import { silentLogger } from '../src/logger.ts';
+import { startApiServer, type ApiServer } from '../src/server/start-api-server.ts';
+import { countingEmbedder, loadRandomHeadlines, type CountingEmbedder } from './support/api-fixture.ts';
+import { describeEachDatabase } from './support/test-databases.ts';
 
 const limits = parseConfig({}).operationLimits;
 const PAGE = 'edges { cursor similarity node { id text publishedOn } } pageInfo { hasNextPage endCursor }';
@@ -81,4 +85,57 @@ test('checkOperationLimits passes what is within limits, and leaves syntax error
   assert.ok(checkOperationLimits({ query: aliasBomb(9) }, limits), '9 searches of 100 rows: cost 990');
   assert.equal(checkOperationLimits({ query: '{ search(query: "x" ' }, limits), null);
   assert.equal(checkOperationLimits({ query: '{ "unterminated }' }, limits), null);
+});
+
+// The issue's attack: one POST of 500 aliased search(first: 100) fields.
+describeEachDatabase('operation limits over HTTP', (get) => {
+  let server: ApiServer;
+  let embedder: CountingEmbedder;
+  let queries = 0;
+
+  before(async () => {
+    await loadRandomHeadlines(get().database.db, 60);
+    embedder = countingEmbedder();
+    get().database.pool.on('acquire', () => queries++);
+    server = await startApiServer({ database: get().database, embedder, modelId: 'test-model', logger: silentLogger, port: 0 });
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  const post = async (body: unknown) => {
+    const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: { code?: string } }> } };
+  };
+
+  test('refused before any work: no embedding, no database query; within limits works as before', async () => {
+    const refused: Array<[unknown, string, RegExp]> = [
+      [{ query: aliasBomb(500) }, 'OPERATION_TOO_EXPENSIVE', /cost 55,000 \(limit 1,000\).*500 aliases \(limit 15\)/],
+      [{ query: aliasBomb(10) }, 'OPERATION_TOO_EXPENSIVE', /cost 1,100/],
+      [{ query: aliasBomb(16, 1) }, 'OPERATION_TOO_EXPENSIVE', /16 aliases/],
+      [[{ query: SEARCH, variables: { q: 'floods' } }, { query: SEARCH, variables: { q: 'fires' } }], 'BAD_REQUEST', /Batched/],
+    ];
+    const before = { embeds: embedder.calls, queries };
+    for (const [body, code, message] of refused) {
+      const { status, body: answer } = await post(body);
+      assert.equal(status, 400);
+      assert.equal(answer.errors?.[0]?.extensions?.code, code);
+      assert.match(answer.errors![0]!.message, message);
+      assert.equal(answer.data, undefined);
+    }
+    assert.deepEqual({ embeds: embedder.calls, queries }, before, 'no embedding and no database query for refused operations');
+
+    const ok = await post({ query: SEARCH, variables: { q: 'floods', first: 100 } });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.errors, undefined);
+    assert.equal((ok.body.data!.search as { edges: unknown[] }).edges.length, 60);
+    const nine = await post({ query: aliasBomb(9) });
+    assert.equal(nine.body.errors, undefined, 'cost 990 is within the budget');
+    assert.equal(embedder.calls, before.embeds + 10);
+    assert.ok(queries > before.queries);
+
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(metrics, /headline_search_rejected_requests_total\{reason="too_expensive"\} 3\b/);
+    assert.match(metrics, /headline_search_rejected_requests_total\{reason="batched"\} 1\b/);
+  });
 });

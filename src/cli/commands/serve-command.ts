@@ -46,7 +46,7 @@ export async function serveDatabase(ctx: CommandContext, database: Database, por
   const onQuery = ctx.config.logQueries
     ? (text: string, embedding: Float32Array) => void recordServedQuery(database.db, text, embedding).catch((e: Error) => ctx.logger.warn(`LOG_QUERIES: ${e.message}`))
     : undefined;
-  const server = await startApiServer({ database, embedder, modelId: USE_MODEL_ID, logger: ctx.logger, port, onQuery });
+  const server = await startApiServer({ database, embedder, modelId: USE_MODEL_ID, logger: ctx.logger, port, onQuery, settings: ctx.config });
   const queries = await startQueryEmbeddingWorker({ database, embed: (texts) => Promise.all(texts.map((t) => embedder.embedQuery(t))), logger: ctx.logger });
   if (database.embedded) ctx.logger.info(`embedded database for psql: ${database.connectionString}`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
