@@ -5,6 +5,7 @@ import client from 'prom-client';
 import type { Config } from '../config/parse-config.ts';
 import type { GraphqlContext } from '../graphql/graphql-context.ts';
 import type { Logger } from '../logger.ts';
+import { boundedDocumentStore } from './bounded-document-store.ts';
 import { ConcurrencyGuard } from './concurrency-guard.ts';
 import { corsMiddleware } from './cors-middleware.ts';
 import { countBodyErrors } from './count-body-errors.ts';
@@ -14,6 +15,8 @@ import { rateLimitMiddleware } from './rate-limit-middleware.ts';
 import { createRejections } from './rejections.ts';
 import { requestLogger } from './request-logger.ts';
 
+const DOCUMENT_STORE_BYTES = 16 * 2 ** 20;
+
 /** The part of the configuration that shapes how the API faces its clients. */
 export type ApiSettings = Pick<
   Config,
@@ -22,7 +25,10 @@ export type ApiSettings = Pick<
 
 export interface ApiProtection {
   readonly serverOptions: http.ServerOptions;
-  readonly apolloOptions: Pick<ApolloServerOptions<GraphqlContext>, 'nodeEnv' | 'introspection' | 'hideSchemaDetailsFromClientErrors' | 'csrfPrevention' | 'allowBatchedHttpRequests'>;
+  readonly apolloOptions: Pick<
+    ApolloServerOptions<GraphqlContext>,
+    'nodeEnv' | 'introspection' | 'hideSchemaDetailsFromClientErrors' | 'csrfPrevention' | 'allowBatchedHttpRequests' | 'persistedQueries' | 'documentStore'
+  >;
   /** /graphql handlers before the body is read: request log, CORS, rate limit. */
   readonly beforeBody: RequestHandler[];
   /** /graphql handlers after the body is read: operation limits, then the concurrency guard. */
@@ -66,6 +72,9 @@ export function createApiProtection(settings: ApiSettings, registry: client.Regi
       hideSchemaDetailsFromClientErrors: settings.production,
       csrfPrevention: true,
       allowBatchedHttpRequests: false,
+      // A hash-only request carries no document to measure, so persisted queries would bypass the limits.
+      persistedQueries: false,
+      documentStore: boundedDocumentStore(DOCUMENT_STORE_BYTES),
     },
     beforeBody: [
       requestLogger(logger, { atInfo: settings.logFormat === 'json', includeQueryText: settings.logQueryText }),
