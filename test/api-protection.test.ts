@@ -146,6 +146,26 @@ describe('API protection over HTTP [pglite]', () => {
     assert.equal(await rejectedCount(server, 'overloaded'), 2);
   });
 
+  test('/readyz asks the database every time, the migrations only once they are known current', async () => {
+    const server = await serve({});
+    let acquired = 0;
+    const count = () => acquired++;
+    database.pool.on('acquire', count);
+    try {
+      const probe = async () => {
+        const before = acquired;
+        assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+        return acquired - before;
+      };
+      const first = await probe();
+      assert.ok(first > 1, `first probe: ${first} queries`);
+      assert.equal(await probe(), 1);
+      assert.equal(await probe(), 1);
+    } finally {
+      database.pool.off('acquire', count);
+    }
+  });
+
   test('a queued request gets the slot of one that finishes', async () => {
     const server = await serve({ MAX_CONCURRENT_OPERATIONS: '2', OPERATION_QUEUE_TIMEOUT_MS: '10000', RATE_LIMIT_PER_MINUTE: '0' });
     const statuses = await Promise.all(Array.from({ length: 12 }, () => search(server).then((r) => r.status)));

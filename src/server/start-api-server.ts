@@ -15,7 +15,7 @@ import type { Logger } from '../logger.ts';
 import { SearchService } from '../search/search-service.ts';
 import { createApiProtection, type ApiSettings } from './api-protection.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { checkReadiness } from './readiness.ts';
+import { createReadinessProbe } from './readiness-probe.ts';
 
 const SCHEMA_FILE = new URL('../../schema.graphql', import.meta.url);
 const BODY_LIMIT = '64kb';
@@ -69,8 +69,9 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const readinessProbe = createReadinessProbe(deps.database, () => deps.embedder.ready);
   app.get('/readyz', async (_req, res) => {
-    const readiness = await checkReadiness(deps.database, () => deps.embedder.ready);
+    const readiness = await readinessProbe();
     res.status(readiness.ready ? 200 : 503).json(readiness);
   });
   app.get('/metrics', async (_req, res) => {
