@@ -56,3 +56,56 @@ test('embedding runtime: auto by default, onnx accepted, query threads bounded',
     (e: unknown) => isAppError(e, 'CONFIG_INVALID') && /EMBED_BACKEND="cuda": expected auto or one of onnx, wasm/.test(e.message) && /EMBED_QUERY_THREADS/.test(e.message),
   );
 });
+
+test('API protection: safe defaults; production turns introspection off and logs JSON', () => {
+  const defaults = parseConfig({});
+  assert.equal(defaults.production, false);
+  assert.equal(defaults.graphqlIntrospection, true);
+  assert.equal(defaults.logFormat, 'text');
+  assert.equal(defaults.logQueryText, false);
+  assert.deepEqual(defaults.operationLimits, { maxTokens: 1000, maxFields: 200, maxDepth: 6, maxAliases: 15, maxCost: 1000 });
+  assert.deepEqual(defaults.rateLimit, { perMinute: 600, burst: 100 });
+  assert.equal(defaults.trustProxy, false);
+  assert.deepEqual(defaults.corsOrigins, []);
+  assert.ok(Object.isFrozen(defaults.operationLimits) && Object.isFrozen(defaults.rateLimit) && Object.isFrozen(defaults.concurrency));
+  const production = parseConfig({ NODE_ENV: 'production' });
+  assert.equal(production.production, true);
+  assert.equal(production.nodeEnv, 'production');
+  assert.equal(production.graphqlIntrospection, false);
+  assert.equal(production.logFormat, 'json');
+  const overridden = parseConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', LOG_FORMAT: 'text', LOG_QUERY_TEXT: 'yes' });
+  assert.deepEqual([overridden.graphqlIntrospection, overridden.logFormat, overridden.logQueryText], [true, 'text', true]);
+});
+
+test('API protection: explicit values are parsed', () => {
+  const config = parseConfig({
+    GRAPHQL_MAX_TOKENS: '2000', GRAPHQL_MAX_FIELDS: '50', GRAPHQL_MAX_DEPTH: '8', GRAPHQL_MAX_ALIASES: '0', GRAPHQL_MAX_COST: '300',
+    RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_BURST: '5',
+    MAX_CONCURRENT_OPERATIONS: '3', OPERATION_QUEUE_TIMEOUT_MS: '0', OPERATION_QUEUE_SIZE: '10',
+    CORS_ORIGINS: 'https://app.example.com, http://localhost:5173', REQUEST_TIMEOUT_MS: '2500',
+  });
+  assert.deepEqual(config.operationLimits, { maxTokens: 2000, maxFields: 50, maxDepth: 8, maxAliases: 0, maxCost: 300 });
+  assert.deepEqual(config.rateLimit, { perMinute: 0, burst: 5 });
+  assert.deepEqual(config.concurrency, { maxInFlight: 3, queueTimeoutMs: 0, maxQueued: 10 });
+  assert.deepEqual(config.corsOrigins, ['https://app.example.com', 'http://localhost:5173']);
+  assert.equal(config.requestTimeoutMs, 2500);
+  assert.equal(parseConfig({ CORS_ORIGINS: '*' }).corsOrigins, '*');
+  assert.equal(parseConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
+  assert.equal(parseConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+  assert.deepEqual(parseConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8, 192.0.2.7' }).trustProxy, ['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.7']);
+});
+
+test('API protection: every bad variable is named in one error', () => {
+  const bad = {
+    GRAPHQL_MAX_TOKENS: '5', GRAPHQL_MAX_COST: 'lots', RATE_LIMIT_BURST: '0', MAX_CONCURRENT_OPERATIONS: '-1',
+    TRUST_PROXY: '10.0.0.0/33', CORS_ORIGINS: 'https://app.example.com/path', LOG_FORMAT: 'xml', GRAPHQL_INTROSPECTION: 'maybe', REQUEST_TIMEOUT_MS: '5',
+  };
+  assert.throws(
+    () => parseConfig(bad),
+    (error: unknown) => {
+      assert.ok(isAppError(error, 'CONFIG_INVALID'));
+      for (const name of Object.keys(bad)) assert.match(error.message, new RegExp(`\\b${name}\\b`), name);
+      return true;
+    },
+  );
+});

@@ -37,7 +37,7 @@ export function createApi(config: Config, logger: Logger, options: ApiOptions): 
       ? (text: string, embedding: Float32Array) => void recordServedQuery(database.db, text, embedding).catch((e: Error) => logger.warn(`LOG_QUERIES: ${e.message}`))
       : undefined;
     const server = await stack.open(
-      () => startApiServer({ database, embedder, modelId: configuredModelId(config), logger, port: options.port, onQuery }),
+      () => startApiServer({ database, embedder, modelId: configuredModelId(config), logger, port: options.port, onQuery, settings: config }),
       (s) => s.close(),
     );
     await stack.open(

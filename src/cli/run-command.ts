@@ -24,7 +24,7 @@ export async function runCommand(io: CliIo, body: CommandBody): Promise<number> 
   const write = (line: string) => io.stderr.write(line);
   try {
     const config = loadConfig(io.env);
-    const logger = createLogger(config.logLevel, write);
+    const logger = createLogger(config.logLevel, write, config.logFormat);
     return (await body({ config, logger, io, out: (line) => io.stdout.write(`${line}\n`) })) ?? 0;
   } catch (error) {
     if (isAppError(error)) write(`headlines: ${error.message}\n`);

@@ -1,9 +1,35 @@
 import path from 'node:path';
+import net from 'node:net';
 import os from 'node:os';
 import { BACKENDS, MODELS, type BackendRequest, type ModelName } from './embed-backends.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
-import { LOG_LEVELS, type LogLevel } from '../logger.ts';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../logger.ts';
 
+
+/** Checked on every GraphQL request before Apollo parses it (see src/graphql/check-operation-limits.ts). */
+export interface OperationLimits {
+  readonly maxTokens: number;
+  readonly maxFields: number;
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxCost: number;
+}
+
+/** Token bucket per client: `burst` requests at once, refilled at `perMinute`; perMinute 0 disables. */
+export interface RateLimitSettings {
+  readonly perMinute: number;
+  readonly burst: number;
+}
+
+/** Operations executing at once; past that they wait up to queueTimeoutMs in a queue of at most maxQueued. */
+export interface ConcurrencySettings {
+  readonly maxInFlight: number;
+  readonly queueTimeoutMs: number;
+  readonly maxQueued: number;
+}
+
+/** Express's `trust proxy`: false, true, a hop count, or addresses/subnets/keywords of trusted proxies. */
+export type TrustProxy = boolean | number | readonly string[];
 
 export interface Config {
   /** Unset: the embedded PGlite database under `dataDir`. */
@@ -34,6 +60,23 @@ export interface Config {
   readonly searchCandidates: number | null;
   /** Scopes up to this many estimated rows are scanned exactly (headline_search.exact_scan_rows); null: database default (10000). */
   readonly searchExactScanRows: number | null;
+
+  // Public API protection and production mode.
+  /** NODE_ENV as given ('' when unset); Apollo receives it instead of reading the environment. */
+  readonly nodeEnv: string;
+  readonly production: boolean;
+  readonly logFormat: LogFormat;
+  /** Put GraphQL documents and variables into request logs (off: they may hold what users search for). */
+  readonly logQueryText: boolean;
+  readonly graphqlIntrospection: boolean;
+  readonly operationLimits: OperationLimits;
+  readonly rateLimit: RateLimitSettings;
+  readonly concurrency: ConcurrencySettings;
+  readonly trustProxy: TrustProxy;
+  /** Origins a browser may call the API from; '*' any; empty: same origin only. */
+  readonly corsOrigins: readonly string[] | '*';
+  /** Longest a client may take to send a whole request (headers and body). */
+  readonly requestTimeoutMs: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -85,13 +128,13 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     problems.push(`LOG_LEVEL=${JSON.stringify(logLevelRaw)}: expected one of ${LOG_LEVELS.join(', ')}`);
   }
 
-  const boolean = (name: string): boolean => {
+  const boolean = (name: string, fallback = false): boolean => {
     const raw = value(name)?.toLowerCase();
-    if (raw === undefined) return false;
+    if (raw === undefined) return fallback;
     if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
     if (['0', 'false', 'no', 'off'].includes(raw)) return false;
     problems.push(`${name}=${JSON.stringify(raw)}: expected true or false`);
-    return false;
+    return fallback;
   };
 
   const embedBackend = value('EMBED_BACKEND')?.toLowerCase() ?? 'auto';
@@ -121,12 +164,94 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     logQueries: boolean('LOG_QUERIES'),
     searchCandidates: optionalInteger('SEARCH_CANDIDATES', 1, 1000),
     searchExactScanRows: optionalInteger('SEARCH_EXACT_SCAN_ROWS', 0, 1_000_000_000),
+    ...apiProtection(value, integer, boolean, problems),
   };
 
   if (problems.length > 0) {
     throw new AppError(ErrorCode.CONFIG_INVALID, `Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return Object.freeze(config);
+}
+
+type ApiProtection = Pick<Config, 'nodeEnv' | 'production' | 'logFormat' | 'logQueryText' | 'graphqlIntrospection' | 'operationLimits' | 'rateLimit' | 'concurrency' | 'trustProxy' | 'corsOrigins' | 'requestTimeoutMs'>;
+
+function apiProtection(
+  value: (name: string) => string | undefined,
+  integer: (name: string, fallback: number, min: number, max: number) => number,
+  boolean: (name: string, fallback?: boolean) => boolean,
+  problems: string[],
+): ApiProtection {
+  const nodeEnv = value('NODE_ENV') ?? '';
+  const production = nodeEnv === 'production';
+  const logFormat = value('LOG_FORMAT')?.toLowerCase() ?? (production ? 'json' : 'text');
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) problems.push(`LOG_FORMAT=${JSON.stringify(logFormat)}: expected ${LOG_FORMATS.join(' or ')}`);
+  return {
+    nodeEnv,
+    production,
+    logFormat: logFormat as LogFormat,
+    logQueryText: boolean('LOG_QUERY_TEXT'),
+    graphqlIntrospection: boolean('GRAPHQL_INTROSPECTION', !production),
+    operationLimits: Object.freeze({
+      maxTokens: integer('GRAPHQL_MAX_TOKENS', 1000, 10, 100_000),
+      maxFields: integer('GRAPHQL_MAX_FIELDS', 200, 1, 100_000),
+      maxDepth: integer('GRAPHQL_MAX_DEPTH', 6, 1, 1000),
+      maxAliases: integer('GRAPHQL_MAX_ALIASES', 15, 0, 100_000),
+      maxCost: integer('GRAPHQL_MAX_COST', 1000, 1, 1_000_000_000),
+    }),
+    rateLimit: Object.freeze({
+      perMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000_000),
+      burst: integer('RATE_LIMIT_BURST', 100, 1, 1_000_000_000),
+    }),
+    concurrency: Object.freeze({
+      maxInFlight: integer('MAX_CONCURRENT_OPERATIONS', 6, 1, 10_000),
+      queueTimeoutMs: integer('OPERATION_QUEUE_TIMEOUT_MS', 2000, 0, 600_000),
+      maxQueued: integer('OPERATION_QUEUE_SIZE', 512, 0, 1_000_000),
+    }),
+    trustProxy: parseTrustProxy(value('TRUST_PROXY'), problems),
+    corsOrigins: parseCorsOrigins(value('CORS_ORIGINS'), problems),
+    requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 10_000, 100, 3_600_000),
+  };
+}
+
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+  if (raw === undefined || raw.toLowerCase() === 'false') return false;
+  if (raw.toLowerCase() === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const bad = entries.filter((e) => !PROXY_KEYWORDS.has(e) && !isAddressOrSubnet(e));
+  if (bad.length > 0 || entries.length === 0) {
+    problems.push(`TRUST_PROXY=${JSON.stringify(raw)}: expected true, false, a number of proxy hops, or a comma-separated list of proxy addresses, subnets (10.0.0.0/8) or loopback, linklocal, uniquelocal`);
+    return false;
+  }
+  return Object.freeze(entries);
+}
+
+function isAddressOrSubnet(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = net.isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function parseCorsOrigins(raw: string | undefined, problems: string[]): readonly string[] | '*' {
+  if (raw === undefined) return Object.freeze([]);
+  if (raw === '*') return '*';
+  const origins = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  const bad = origins.filter((o) => !isOrigin(o));
+  if (bad.length > 0) problems.push(`CORS_ORIGINS: expected * or comma-separated origins such as https://app.example.com (scheme, host, optional port; no path), got ${bad.map((b) => JSON.stringify(b)).join(', ')}`);
+  return Object.freeze(origins.filter(isOrigin));
+}
+
+function isOrigin(candidate: string): boolean {
+  try {
+    const url = new URL(candidate);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === candidate;
+  } catch {
+    return false;
+  }
 }
 
 function isPostgresUrl(raw: string): boolean {

@@ -7,6 +7,8 @@ const CLIENT_CODES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.BAD_USER_INPUT]: 'BAD_USER_INPUT',
   [ErrorCode.NOT_FOUND]: 'NOT_FOUND',
   [ErrorCode.SERVICE_UNAVAILABLE]: 'SERVICE_UNAVAILABLE',
+  [ErrorCode.OPERATION_TOO_EXPENSIVE]: 'OPERATION_TOO_EXPENSIVE',
+  [ErrorCode.RATE_LIMITED]: 'RATE_LIMITED',
 };
 
 /** GraphQL's own request errors keep Apollo's codes; they describe the request, not us. */
@@ -24,11 +26,11 @@ function hasBadInputCause(error: unknown): boolean {
  * The one place errors become client-visible: stable codes, plain messages, never a
  * stack trace or SQL. Anything unexpected is logged in full and shown as INTERNAL_SERVER_ERROR.
  */
-export function createFormatError(logUnexpected: (error: unknown) => void) {
+export function createFormatError(logUnexpected: (error: unknown) => void, options: FormatErrorOptions = {}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     // Database outages arrive already mapped to SERVICE_UNAVAILABLE by the search service.
     const original = unwrapResolverError(error);
-    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    const base = { message: options.hideSchemaDetails ? hideSchemaDetails(formatted) : formatted.message, locations: formatted.locations, path: formatted.path };
     if (original instanceof AppError) {
       const code = CLIENT_CODES[original.code];
       if (code) return { ...base, message: original.message, extensions: { code } };
@@ -39,4 +41,14 @@ export function createFormatError(logUnexpected: (error: unknown) => void) {
     logUnexpected(original);
     return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
+}
+
+export interface FormatErrorOptions {
+  /** Production: no "Did you mean" hints about the schema in any message (Apollo strips them from validation errors only). */
+  readonly hideSchemaDetails?: boolean;
+}
+
+function hideSchemaDetails(formatted: GraphQLFormattedError): string {
+  if (formatted.extensions?.validationErrorCode === 'INTROSPECTION_DISABLED') return 'Introspection is disabled on this server.';
+  return formatted.message.replace(/ ?Did you mean [^?]*\?/g, '');
 }

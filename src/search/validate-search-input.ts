@@ -4,7 +4,7 @@ import type { DateRange } from '../shared/search-types.ts';
 import { isIsoDate } from '../shared/calendar-date.ts';
 
 const MAX_QUERY_LENGTH = 1000;
-const MAX_FIRST = 100;
+export const MAX_FIRST = 100;
 /** Deepest result reachable by paging: pgvector's HNSW ef_search tops out at 1000. */
 export const MAX_DEPTH = 1000;
 

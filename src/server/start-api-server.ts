@@ -5,6 +5,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express, { type ErrorRequestHandler } from 'express';
+import { parseConfig } from '../config/parse-config.ts';
 import type { Database } from '../db/open-database.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import type { QueryEmbedder } from '../embedding/query-embedder.ts';
@@ -13,8 +14,9 @@ import type { GraphqlContext } from '../graphql/graphql-context.ts';
 import { resolvers } from '../graphql/resolvers.ts';
 import type { Logger } from '../logger.ts';
 import { SearchService } from '../search/search-service.ts';
+import { createApiProtection, type ApiSettings } from './api-protection.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { checkReadiness } from './readiness.ts';
+import { createReadinessProbe } from './readiness-probe.ts';
 
 const SCHEMA_FILE = new URL('../../schema.graphql', import.meta.url);
 const BODY_LIMIT = '64kb';
@@ -26,6 +28,8 @@ export interface ApiServerDeps {
   readonly logger: Logger;
   readonly port: number;
   readonly onQuery?: (text: string, embedding: Float32Array) => void;
+  /** Limits, CORS, production mode; the defaults of an empty environment when omitted. */
+  readonly settings?: ApiSettings;
 }
 
 export interface ApiServer {
@@ -35,6 +39,8 @@ export interface ApiServer {
   /** For in-process execution (tests): `apollo.executeOperation(request, { contextValue })`. */
   readonly apollo: ApolloServer<GraphqlContext>;
   readonly contextValue: GraphqlContext;
+  /** Operations executing and queued (tests, benchmarks). */
+  readonly guard: { readonly inFlight: number; readonly queued: number };
   /** Stops accepting, lets in-flight requests finish, then resolves. */
   close(): Promise<void>;
 }
@@ -42,8 +48,10 @@ export interface ApiServer {
 /** Apollo Server on Express: /graphql, /healthz, /readyz, /metrics. */
 export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const app = express();
-  const httpServer = http.createServer(app);
+  const settings = deps.settings ?? parseConfig({});
   const metrics = createMetrics(deps.database.pool);
+  const protection = createApiProtection(settings, metrics.registry, deps.logger);
+  const httpServer = http.createServer(protection.serverOptions, app);
   const search = new SearchService({ db: deps.database.db, embedder: deps.embedder, modelId: deps.modelId, instrumentation: metrics.instrumentation, onQuery: deps.onQuery });
   const apollo = new ApolloServer<GraphqlContext>({
     typeDefs: fs.readFileSync(SCHEMA_FILE, 'utf8'),
@@ -51,23 +59,27 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     includeStacktraceInErrorResponses: false,
     // Shutdown is ours (serve-command): drain, then close the embedder and the database.
     stopOnTerminationSignals: false,
-    formatError: createFormatError((error) => deps.logger.error(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)),
+    formatError: createFormatError((error) => deps.logger.error(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`), { hideSchemaDetails: settings.production }),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics)],
+    ...protection.apolloOptions,
   });
   await apollo.start();
 
   app.disable('x-powered-by');
+  protection.attach(app, httpServer);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const readinessProbe = createReadinessProbe(deps.database, () => deps.embedder.model);
   app.get('/readyz', async (_req, res) => {
-    const readiness = await checkReadiness(deps.database, () => deps.embedder.model);
+    const readiness = await readinessProbe();
     res.status(readiness.ready ? 200 : 503).json(readiness);
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use('/graphql', express.json({ limit: BODY_LIMIT }), expressMiddleware(apollo, { context: async () => ({ search }) }));
+  app.use('/graphql', ...protection.beforeBody, express.json({ limit: BODY_LIMIT }), ...protection.afterBody, expressMiddleware(apollo, { context: async () => ({ search }) }));
+  app.use(protection.countErrors);
   app.use(jsonErrors);
 
   try {
@@ -90,6 +102,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     search,
     apollo,
     contextValue: { search },
+    guard: protection.guard,
     close: () => apollo.stop(),
   };
 }

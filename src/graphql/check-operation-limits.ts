@@ -1,0 +1,49 @@
+import { parse } from 'graphql';
+import type { OperationLimits } from '../config/parse-config.ts';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { countTokens } from './count-tokens.ts';
+import { measureOperation, ROOT_FIELD_COST, type OperationMeasures } from './measure-operation.ts';
+
+export interface GraphqlRequestText {
+  readonly query: string;
+  readonly operationName?: string | null;
+  readonly variables?: Readonly<Record<string, unknown>> | null;
+}
+
+const COST_RULE = `search and similar cost \`first\` + ${ROOT_FIELD_COST.search}, stats ${ROOT_FIELD_COST.stats}, headline ${ROOT_FIELD_COST.headline}`;
+const format = (n: number) => (Number.isFinite(n) ? n.toLocaleString('en-US') : 'unbounded');
+
+/**
+ * Measures an operation before Apollo parses and validates it and throws
+ * OPERATION_TOO_EXPENSIVE naming every limit it exceeds, so an abusive document costs a
+ * lexer pass (and, to report its cost, one parse) and never reaches validation, the
+ * embedder or the database. Returns the measures (null when the document does not even
+ * lex or parse: Apollo then reports the syntax error as usual).
+ */
+export function checkOperationLimits(request: GraphqlRequestText, limits: OperationLimits): OperationMeasures | null {
+  let tokens: number;
+  try {
+    tokens = countTokens(request.query, limits.maxTokens);
+  } catch {
+    return null;
+  }
+  const tooLong = tokens > limits.maxTokens;
+  let measures: OperationMeasures | null = null;
+  try {
+    if (tooLong) tokens = countTokens(request.query);
+    measures = measureOperation(parse(request.query, { noLocation: true }), request.operationName, request.variables);
+  } catch {
+    // A document too long to parse or measure (e.g. nested past the stack) is reported by its length alone.
+    if (!tooLong) return null;
+  }
+  const exceeded: string[] = [];
+  if (measures && measures.cost > limits.maxCost) exceeded.push(`cost ${format(measures.cost)} (limit ${format(limits.maxCost)})`);
+  if (measures && measures.aliases > limits.maxAliases) exceeded.push(`${format(measures.aliases)} aliases (limit ${format(limits.maxAliases)})`);
+  if (measures && measures.depth > limits.maxDepth) exceeded.push(`depth ${format(measures.depth)} (limit ${format(limits.maxDepth)})`);
+  if (measures && measures.fields > limits.maxFields) exceeded.push(`${format(measures.fields)} fields (limit ${format(limits.maxFields)})`);
+  if (tooLong) exceeded.push(`${format(tokens)} tokens (limit ${format(limits.maxTokens)})`);
+  if (exceeded.length > 0) {
+    throw new AppError(ErrorCode.OPERATION_TOO_EXPENSIVE, `Operation rejected, nothing was run: ${exceeded.join(', ')}. Costs: ${COST_RULE}.`);
+  }
+  return measures;
+}
