@@ -1,15 +1,18 @@
 import type { Kysely } from 'kysely';
 import { asServiceError } from '../db/database-errors.ts';
 import type { DB } from '../db/schema.ts';
-import { corpusStats, findHeadline, semanticSearch, similarHeadlines } from '../db/search-repository.ts';
+import { searchByMode } from '../db/search-by-mode.ts';
+import { corpusStats, findHeadline, similarHeadlines } from '../db/search-repository.ts';
 import type { QueryEmbedder } from '../embedding/query-embedder.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { decodeCursor, encodeCursor, searchFingerprint, type CursorPosition } from './cursor.ts';
 import { noInstrumentation, type Instrumentation } from './instrumentation.ts';
+import { DEFAULT_SEARCH_MODE, type SearchMode } from './search-mode.ts';
 import type { CorpusStats, DateRange, HeadlineRow, ScoredHeadline, SearchPage } from './search-types.ts';
 import { MAX_DEPTH, validateFirst, validateId, validateQuery, validateRange } from './validate-search-input.ts';
 
 export interface PageRequest {
+  readonly mode?: SearchMode | null;
   readonly first?: number | null;
   readonly after?: string | null;
   readonly filter?: { readonly from?: string | null; readonly to?: string | null } | null;
@@ -38,13 +41,16 @@ export class SearchService {
 
   async search(query: string, page: PageRequest): Promise<SearchPage> {
     const normalized = validateQuery(query);
+    const mode = page.mode ?? DEFAULT_SEARCH_MODE;
     const { first, range } = this.pageArgs(page);
-    const fingerprint = searchFingerprint('search', normalized, range);
+    // Semantic cursors keep the fingerprint they had before there were modes.
+    const fingerprint = searchFingerprint(mode === 'SEMANTIC' ? 'search' : `search:${mode.toLowerCase()}`, normalized, range);
     const after = page.after ? decodeCursor(page.after, fingerprint) : null;
+    // Every mode embeds: edges carry the similarity, and keyword ties are broken by it.
     const embedding = await this.instrumentation.embedding(() => this.deps.embedder.embedQuery(normalized));
     this.deps.onQuery?.(query, embedding);
     const k = this.depth(after, first);
-    const rows = await this.db('semantic_search', () => semanticSearch(this.deps.db, embedding, k, range));
+    const rows = await this.db(`${mode.toLowerCase()}_search`, () => searchByMode(this.deps.db, mode, normalized, embedding, k, range));
     return this.page(rows, after, first, fingerprint);
   }
 
@@ -87,14 +93,16 @@ export class SearchService {
     if (after) {
       const at = rows.findIndex((r) => r.id === after.id);
       // The cursor's row normally sits at its rank; if the corpus changed, fall back to
-      // "strictly after (similarity, id)" in the ranking's order.
-      rest = at >= 0 ? rows.slice(at + 1) : rows.filter((r) => r.similarity < after.similarity || (r.similarity === after.similarity && BigInt(r.id) > BigInt(after.id)));
+      // "strictly after (score, similarity, id)" in the ranking's order.
+      rest = at >= 0 ? rows.slice(at + 1) : rows.filter((r) => comesAfter(r, after));
     }
     const taken = rest.slice(0, first);
     const edges = taken.map((r) => ({
-      cursor: encodeCursor({ rank: r.rank, similarity: r.similarity, id: r.id }, fingerprint),
+      cursor: encodeCursor({ rank: r.rank, score: r.score, similarity: r.similarity, id: r.id }, fingerprint),
       node: { id: r.id, publishedOn: r.publishedOn, text: r.text },
       similarity: r.similarity,
+      score: r.score,
+      matchedTerms: r.matchedTerms,
     }));
     const last = taken.at(-1);
     const hasNextPage = rest.length > first && (last?.rank ?? 0) < MAX_DEPTH;
@@ -108,4 +116,11 @@ export class SearchService {
       throw asServiceError(error);
     }
   }
+}
+
+/** Every mode ranks by score descending, then similarity descending, then id ascending. */
+function comesAfter(row: ScoredHeadline, position: CursorPosition): boolean {
+  if (row.score !== position.score) return row.score < position.score;
+  if (row.similarity !== position.similarity) return row.similarity < position.similarity;
+  return BigInt(row.id) > BigInt(position.id);
 }
