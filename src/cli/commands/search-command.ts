@@ -1,12 +1,14 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createEmbedder } from '../../embedding/create-embedder.ts';
 import { createQueryEmbedder } from '../../embedding/query-embedder.ts';
 import { USE_MODEL_ID } from '../../embedding/use-model-files.ts';
+import { DEFAULT_SEARCH_MODE, SEARCH_MODES, type SearchMode } from '../../search/search-mode.ts';
 import { SearchService } from '../../search/search-service.ts';
 import { runCommand, withMigratedDatabase } from '../run-command.ts';
 import { positiveInt } from './option-parsers.ts';
 
 interface SearchFlags {
+  mode: string;
   first?: number;
   from?: string;
   to?: string;
@@ -17,7 +19,8 @@ interface SearchFlags {
 export function registerSearchCommand(program: Command): void {
   program
     .command('search <text>')
-    .description('semantic search from the command line (the same service as the GraphQL API)')
+    .description('search from the command line (the same service as the GraphQL API)')
+    .addOption(new Option('--mode <mode>', 'ranking: hybrid (keywords and meaning), semantic or keyword').choices(SEARCH_MODES.map((m) => m.toLowerCase())).default(DEFAULT_SEARCH_MODE.toLowerCase()))
     .option('--first <n>', 'results per page (1-100, default 10)', positiveInt)
     .option('--from <date>', 'earliest publication date, YYYY-MM-DD')
     .option('--to <date>', 'latest publication date, YYYY-MM-DD')
@@ -29,12 +32,16 @@ export function registerSearchCommand(program: Command): void {
           const embedder = createQueryEmbedder(await createEmbedder(ctx.config, ctx.logger, 'query'), { cacheSize: 0 });
           try {
             const service = new SearchService({ db: database.db, embedder, modelId: USE_MODEL_ID });
-            const page = await service.search(text, { first: flags.first, after: flags.after, filter: { from: flags.from, to: flags.to } });
+            const mode = flags.mode.toUpperCase() as SearchMode;
+            const page = await service.search(text, { mode, first: flags.first, after: flags.after, filter: { from: flags.from, to: flags.to } });
             if (flags.json) {
               ctx.out(JSON.stringify(page, null, 2));
               return;
             }
-            for (const edge of page.edges) ctx.out(`${edge.similarity.toFixed(4)}  ${edge.node.publishedOn}  ${edge.node.text}  (id ${edge.node.id})`);
+            for (const edge of page.edges) {
+              const matched = edge.matchedTerms.length > 0 ? `  [${edge.matchedTerms.join(', ')}]` : '';
+              ctx.out(`${edge.similarity.toFixed(4)}  ${edge.node.publishedOn}  ${edge.node.text}  (id ${edge.node.id})${matched}`);
+            }
             if (page.pageInfo.hasNextPage) ctx.out(`more: --after ${page.pageInfo.endCursor}`);
           } finally {
             await embedder.close();
