@@ -9,6 +9,7 @@ import { agreement, evaluateSts, type StsResult } from '../../eval/evaluate-sts.
 import { readCorpusSample } from '../../eval/read-corpus-sample.ts';
 import { readStsPairs } from '../../eval/read-sts-pairs.ts';
 import { runCommand } from '../run-command.ts';
+import { registerEvalSearchCommand } from './eval-search-command.ts';
 import { positiveInt } from './option-parsers.ts';
 
 const DEFAULT_CORPUS = '../shared/data/abcnews-sample.csv';
@@ -23,7 +24,8 @@ function backendList(raw: string): BackendName[] {
 }
 
 export function registerEvalCommand(program: Command): void {
-  const evalCommand = program.command('eval').description('measure embedding quality');
+  const evalCommand = program.command('eval').description('measure embedding and search quality');
+  registerEvalSearchCommand(evalCommand);
   evalCommand
     .command('sts <file>')
     .description('Spearman/Pearson of cosine similarity vs. human scores on the STS Benchmark (TSV: score, sentence1, sentence2), per embedding runtime')
