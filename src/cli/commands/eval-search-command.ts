@@ -1,4 +1,6 @@
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import { sql } from 'kysely';
 import { withSearchSettings } from '../../db/with-search-settings.ts';
@@ -11,7 +13,9 @@ import { SEARCH_MODES, type SearchMode } from '../../search/search-mode.ts';
 import { SearchService } from '../../search/search-service.ts';
 import { runCommand, withMigratedDatabase } from '../run-command.ts';
 
-const DEFAULT_SETS = ['eval/names.tsv', 'eval/topical.tsv'];
+/** The project's own labelled sets; the same relative place from src/ (tsx) and dist/. */
+const EVAL_DIR = fileURLToPath(new URL('../../../eval/', import.meta.url));
+const DEFAULT_SETS = ['names.tsv', 'topical.tsv'].map((f) => path.join(EVAL_DIR, f));
 /** The fusion's tunables (migration 0006) that --depth, --rrf-k and --keyword-weight vary. */
 const TUNABLES = { depth: 'headline_search.fusion_depth', rrfK: 'headline_search.rrf_k', keywordWeight: 'headline_search.keyword_weight' } as const;
 
@@ -55,7 +59,7 @@ function grid(flags: EvalSearchFlags): Array<Record<string, string>> {
 export function registerEvalSearchCommand(evalCommand: Command): void {
   evalCommand
     .command('search [sets...]')
-    .description(`precision@${PRECISION_AT} of each search mode on labelled query sets (TSV: split, query, on_topic regex; default ${DEFAULT_SETS.join(' ')})`)
+    .description(`precision@${PRECISION_AT} of each search mode on labelled query sets (TSV: split, query, on_topic regex; default eval/names.tsv eval/topical.tsv)`)
     .option('--split <split>', 'which queries: test (held out, default), dev (for tuning) or all', split, 'test')
     .option('--modes <list>', 'comma-separated modes (default all: hybrid,semantic,keyword)', modeList, [...SEARCH_MODES])
     .option('--depth <list>', `hybrid: rows per side to fuse (${TUNABLES.depth}), comma-separated values to compare`, numberList)
