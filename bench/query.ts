@@ -1,5 +1,6 @@
-// npm run bench:query — GraphQL search latency/throughput over HTTP and recall@10 against
-// exact 512-d cosine, on the whole 98,908-row sample in a real PostgreSQL.
+// npm run bench:query — GraphQL search latency/throughput over HTTP (default mode, then
+// hybrid against semantic at concurrency 1 in interleaved rounds) and semantic recall@10
+// against exact 512-d cosine, on the whole 98,908-row sample in a real PostgreSQL.
 // Prints figures; asserts nothing. BENCH_CORPUS_URL reuses an already loaded database.
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,6 +13,7 @@ import { createEmbedder } from '../src/embedding/create-embedder.ts';
 import { readStsPairs } from '../src/eval/read-sts-pairs.ts';
 import { silentLogger } from '../src/logger.ts';
 import { spawnCli } from '../test/support/run-cli.ts';
+import { DEFAULT_SEARCH_MODE } from '../src/shared/search-mode.ts';
 import { ADMIN_URL } from './bench-databases.ts';
 import { median, percentile } from './stats.ts';
 
@@ -60,17 +62,17 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
 }
 
 const QUERY = 'query($q: String!) { search(query: $q, first: 10) { edges { similarity node { id } } } }';
+const modeQuery = (mode: string) => `query($q: String!) { search(query: $q, first: 10, mode: ${mode}) { edges { similarity node { id } } } }`;
 
-async function load(url: string, connections: number, queries: string[]): Promise<{ rps: number; p50: number; p95: number; p99: number; errors: number }> {
+async function load(url: string, connections: number, queries: string[], query = QUERY, latencies: number[] = []): Promise<{ rps: number; p50: number; p95: number; p99: number; errors: number }> {
   let next = 0;
-  const latencies: number[] = [];
   const result = await autocannon({
     url: `${url}/graphql`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     connections,
     duration: SECONDS,
-    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ query: QUERY, variables: { q: queries[next++ % queries.length] } }) }) }],
+    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ query, variables: { q: queries[next++ % queries.length] } }) }) }],
     setupClient: (client) => client.on('response', (_status: number, _bytes: number, time: number) => latencies.push(time)),
   });
   return { rps: result.requests.average, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), errors: result.errors + result.non2xx };
@@ -81,10 +83,31 @@ const lines = fs.readFileSync(SAMPLE, 'utf8').trim().split('\n').slice(1);
 const distinct = lines.filter((_, i) => i % 7 === 3).map((l) => l.slice(9).split(' ').slice(1).join(' ')).filter((q) => q.split(' ').length >= 3);
 const repeated = distinct.slice(0, 20);
 
+/**
+ * Hybrid against semantic on the same server and the same queries: rounds alternate
+ * between the modes so that both see the same share of whatever else the machine does.
+ */
+async function compareModes(url: string, queries: string[]): Promise<void> {
+  const rounds = 3;
+  const latencies: Record<string, number[]> = { SEMANTIC: [], HYBRID: [] };
+  let errors = 0;
+  for (let round = 0; round < rounds; round++) {
+    for (const mode of Object.keys(latencies)) {
+      errors += (await load(url, 1, queries.slice(round * 2000), modeQuery(mode), latencies[mode])).errors;
+    }
+  }
+  const p50 = Object.fromEntries(Object.entries(latencies).map(([mode, l]) => [mode, percentile(l, 50)]));
+  for (const [mode, l] of Object.entries(latencies)) {
+    console.log(`cache off, distinct queries, concurrency 1, mode ${mode}: ${l.length} requests in ${rounds} interleaved rounds; p50 ${percentile(l, 50).toFixed(1)} ms, p95 ${percentile(l, 95).toFixed(1)} ms, p99 ${percentile(l, 99).toFixed(1)} ms`);
+  }
+  console.log(`hybrid p50 - semantic p50 (same run): ${(p50.HYBRID! - p50.SEMANTIC!).toFixed(1)} ms; errors ${errors}`);
+}
+
 const url = await corpusUrl();
-console.log(`bench:query  ${ROWS} headlines, real PostgreSQL; ${os.availableParallelism()} cores; ${SECONDS} s per run`);
+const cacheOff = { DATABASE_URL: url, QUERY_CACHE_SIZE: '0' };
+console.log(`bench:query  ${ROWS} headlines, real PostgreSQL; ${os.availableParallelism()} cores; ${SECONDS} s per run; default mode: ${DEFAULT_SEARCH_MODE}`);
 for (const [label, env, queries] of [
-  ['cache off, distinct queries', { DATABASE_URL: url, QUERY_CACHE_SIZE: '0' }, distinct],
+  ['cache off, distinct queries', cacheOff, distinct],
   ['cache on, 20 repeated queries', { DATABASE_URL: url }, repeated],
 ] as const) {
   const server = await startServer(env);
@@ -93,11 +116,12 @@ for (const [label, env, queries] of [
     const r = await load(server.url, connections, queries);
     console.log(`${label}, concurrency ${connections}: ${r.rps.toFixed(0)} req/s; p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; errors ${r.errors}`);
   }
+  if (env === cacheOff) await compareModes(server.url, queries);
   server.child.kill('SIGTERM');
   await new Promise((r) => server.child.on('exit', r));
 }
 
-// Recall@10 of served results against exact cosine on the full 512-d vectors.
+// Recall@10 of served semantic results against exact cosine on the full 512-d vectors.
 const sts = await readStsPairs(STS);
 const recallQueries = [...new Set(sts.map((p) => p.sentence1))].slice(0, 100).concat(distinct.slice(1000, 1100));
 const server = await startServer({ DATABASE_URL: url, QUERY_CACHE_SIZE: '0' });
@@ -106,7 +130,7 @@ const db = new pg.Client({ connectionString: url });
 await db.connect();
 const recalls: number[] = [];
 for (const q of recallQueries) {
-  const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY, variables: { q } }) });
+  const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: modeQuery('SEMANTIC'), variables: { q } }) });
   const served = ((await res.json()) as { data: { search: { edges: Array<{ node: { id: string } }> } } }).data.search.edges.map((e) => e.node.id);
   const [v] = await embedder.embed([q]);
   const exact = await db.query<{ id: string }>('select id from headlines order by embedding <=> $1::halfvec(512), id limit 10', [toVectorLiteral(v!)]);
@@ -117,4 +141,4 @@ await db.end();
 await embedder.close();
 server.child.kill('SIGTERM');
 const mean = recalls.reduce((a, b) => a + b, 0) / recalls.length;
-console.log(`recall@10 over ${recalls.length} queries (100 STS sentences, 100 altered headlines), default settings: mean ${mean.toFixed(3)}, median ${median(recalls).toFixed(2)}, min ${Math.min(...recalls).toFixed(1)}`);
+console.log(`semantic recall@10 over ${recalls.length} queries (100 STS sentences, 100 altered headlines), default settings: mean ${mean.toFixed(3)}, median ${median(recalls).toFixed(2)}, min ${Math.min(...recalls).toFixed(1)}`);

@@ -126,6 +126,13 @@ describe('headlines serve', () => {
       const bad = await runCli(['search', 'x', '--from', '2003-02-30'], env);
       assert.equal(bad.code, 1);
       assert.match(bad.stderr, /calendar date/);
+      const keyword = await runCli(['search', 'bushfires', '--mode', 'keyword', '--json'], env);
+      assert.equal(keyword.code, 0, keyword.stderr);
+      const found = JSON.parse(keyword.stdout) as { edges: Array<{ node: { text: string }; matchedTerms: string[] }> };
+      assert.ok(found.edges.length > 0 && found.edges.every((e) => /\bbushfires\b/.test(e.node.text) && e.matchedTerms.join() === 'bushfires'));
+      const badMode = await runCli(['search', 'x', '--mode', 'fuzzy'], env);
+      assert.equal(badMode.code, 1);
+      assert.match(badMode.stderr, /Allowed choices are hybrid, semantic, keyword/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -20,7 +20,7 @@ interface Page {
 }
 
 const PAGE = `edges { cursor similarity node { id text publishedOn } } pageInfo { hasNextPage endCursor }`;
-const SEARCH = `query($q: String!, $first: Int, $after: String, $filter: HeadlineFilter) { search(query: $q, first: $first, after: $after, filter: $filter) { ${PAGE} } }`;
+const SEARCH = `query($q: String!, $first: Int, $after: String, $filter: HeadlineFilter, $mode: SearchMode) { search(query: $q, first: $first, after: $after, filter: $filter, mode: $mode) { ${PAGE} } }`;
 const SIMILAR = `query($id: ID!, $first: Int, $after: String, $filter: HeadlineFilter) { similar(id: $id, first: $first, after: $after, filter: $filter) { ${PAGE} } }`;
 
 let embedder: QueryEmbedder;
@@ -91,19 +91,19 @@ describeEachDatabase(
     });
 
     test('date filters: results in range; one day and one week equal brute force; short ranges end the paging', async () => {
-      const wide = await page(SEARCH, { q: 'election campaign', first: 30, filter: { from: '2005-01-01', to: '2010-12-31' } });
+      const wide = await page(SEARCH, { q: 'election campaign', first: 30, filter: { from: '2005-01-01', to: '2010-12-31' }, mode: 'SEMANTIC' });
       assert.equal(wide.edges.length, 30);
       assert.ok(wide.edges.every((e) => e.node.publishedOn >= '2005-01-01' && e.node.publishedOn <= '2010-12-31'));
       const { rows } = await sql<{ d: string; n: number }>`select published_on::text as d, count(*)::int as n from headlines group by 1 having count(*) >= 5 order by 2 desc, 1 limit 1`.execute(get().database.db);
       const day = rows[0]!.d;
-      const oneDay = await page(SEARCH, { q: 'council plans', first: 5, filter: { from: day, to: day } });
+      const oneDay = await page(SEARCH, { q: 'council plans', first: 5, filter: { from: day, to: day }, mode: 'SEMANTIC' });
       assert.deepEqual(oneDay.edges.map((e) => e.node.id), await bruteForce('council plans', 5, day, day));
-      const week = await page(SEARCH, { q: 'council plans', first: 10, filter: { from: '2003-03-01', to: '2003-03-07' } });
+      const week = await page(SEARCH, { q: 'council plans', first: 10, filter: { from: '2003-03-01', to: '2003-03-07' }, mode: 'SEMANTIC' });
       assert.deepEqual(week.edges.map((e) => e.node.id), await bruteForce('council plans', 10, '2003-03-01', '2003-03-07'));
       const { rows: count } = await sql<{ n: number }>`select count(*)::int as n from headlines where published_on between '2021-01-01' and '2021-12-31'`.execute(get().database.db);
       const few = count[0]!.n;
       assert.ok(few > 0 && few < 10, `fixture has ${few} rows in 2021`);
-      const short = await page(SEARCH, { q: 'covid vaccine', first: 10, filter: { from: '2021-01-01', to: '2021-12-31' } });
+      const short = await page(SEARCH, { q: 'covid vaccine', first: 10, filter: { from: '2021-01-01', to: '2021-12-31' }, mode: 'SEMANTIC' });
       assert.equal(short.edges.length, few);
       assert.equal(short.pageInfo.hasNextPage, false);
     });
@@ -177,7 +177,7 @@ describeEachDatabase(
       assert.match(metrics, /headline_search_graphql_requests_total\{operation="search",outcome="ok"\} \d+/);
       assert.match(metrics, /headline_search_graphql_request_duration_seconds_bucket/);
       assert.match(metrics, /headline_search_query_embedding_duration_seconds_count \d+/);
-      assert.match(metrics, /headline_search_database_duration_seconds_count\{query="semantic_search"\} \d+/);
+      assert.match(metrics, /headline_search_database_duration_seconds_count\{query="hybrid_search"\} \d+/);
       assert.match(metrics, /headline_search_db_pool_connections\{state="total"\} \d+/);
       const huge = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: SEARCH, variables: { q: 'x'.repeat(200_000) } }) });
       assert.equal(huge.status, 413);

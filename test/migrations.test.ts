@@ -29,7 +29,7 @@ describeEachDatabase(
       assert.ok(status.every((m) => m.appliedAt instanceof Date));
     });
 
-    test('headlines has a halfvec(512) embedding and the expected indexes', async () => {
+    test('headlines has a halfvec(512) embedding, a generated tsvector and the expected indexes', async () => {
       const { db } = get().database;
       const { rows } = await sql<{ column_name: string; type: string }>`
         select a.attname as column_name, format_type(a.atttypid, a.atttypmod) as type
@@ -39,9 +39,10 @@ describeEachDatabase(
       assert.equal(types.embedding, 'halfvec(512)');
       assert.equal(types.embedding_reduced, 'halfvec');
       assert.equal(types.published_on, 'date');
+      assert.equal(types.text_search, 'tsvector');
       const indexes = await sql<{ indexname: string }>`select indexname from pg_indexes where tablename = 'headlines'`.execute(db);
       const names = indexes.rows.map((r) => r.indexname).sort();
-      assert.deepEqual(names, ['headlines_pkey', 'headlines_published_on_idx', 'headlines_published_on_text_key']);
+      assert.deepEqual(names, ['headlines_pkey', 'headlines_published_on_idx', 'headlines_published_on_text_key', 'headlines_text_search_idx']);
     });
 
     test('a broken migration fails loudly and applies nothing of itself', async () => {

@@ -15,6 +15,8 @@ const ranking = (n: number, startRank = 1): ScoredHeadline[] =>
     publishedOn: '2010-01-01',
     text: `row ${i}`,
     similarity: 0.9 - Math.floor(i / 3) * 0.01,
+    score: 0.9 - Math.floor(i / 3) * 0.01,
+    matchedTerms: [],
     rank: startRank + i,
   }));
 const ids = (page: ReturnType<typeof pageResults>) => page.edges.map((e) => e.node.id);
@@ -24,7 +26,7 @@ test('page(): the first page, cursors that decode to each row, and hasNextPage f
   const page = pageResults(rows, null, 10, F);
   assert.deepEqual(ids(page), rows.slice(0, 10).map((r) => r.id));
   assert.equal(page.pageInfo.hasNextPage, true);
-  assert.deepEqual(decodeCursor(page.pageInfo.endCursor!, F), { rank: 10, similarity: rows[9]!.similarity, id: rows[9]!.id });
+  assert.deepEqual(decodeCursor(page.pageInfo.endCursor!, F), { rank: 10, score: rows[9]!.score, similarity: rows[9]!.similarity, id: rows[9]!.id });
   const last = pageResults(rows.slice(0, 10), null, 10, F);
   assert.equal(last.pageInfo.hasNextPage, false, 'no extra row: no next page');
 });
@@ -42,10 +44,10 @@ test('page(): after a cursor, pages concatenate to the whole ranking with no gap
   assert.deepEqual(seen, rows.map((r) => r.id));
 });
 
-test('page(): a cursor row that is gone (corpus changed) continues strictly after its (similarity, id)', () => {
+test('page(): a cursor row that is gone (corpus changed) continues strictly after its (score, similarity, id)', () => {
   const rows = ranking(12);
   const gone = rows[5]!;
-  const page = pageResults(rows.filter((r) => r !== gone), { rank: gone.rank, similarity: gone.similarity, id: gone.id }, 3, F);
+  const page = pageResults(rows.filter((r) => r !== gone), { rank: gone.rank, score: gone.score, similarity: gone.similarity, id: gone.id }, 3, F);
   const expected = rows.filter((r) => r.similarity < gone.similarity || (r.similarity === gone.similarity && BigInt(r.id) > BigInt(gone.id)));
   assert.deepEqual(ids(page), expected.slice(0, 3).map((r) => r.id));
 });

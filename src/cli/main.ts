@@ -5,6 +5,7 @@ import { runCommand, type Act } from './run-command.ts';
 import { registerEmbedCommand } from './commands/embed-command.ts';
 import { registerEmbedQueriesCommand } from './commands/embed-queries-command.ts';
 import { registerEvalCommand } from './commands/eval-command.ts';
+import { registerEvalSearchCommand } from './commands/eval-search-command.ts';
 import { registerGrantAnalystCommand } from './commands/grant-analyst-command.ts';
 import { registerIngestCommand } from './commands/ingest-command.ts';
 import { registerMigrateCommand } from './commands/migrate-command.ts';
@@ -28,7 +29,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
   for (const register of [
     registerMigrateCommand,
     registerStartCommand,
-    registerEvalCommand,
+    (p: Command, a: Act) => registerEvalSearchCommand(registerEvalCommand(p, a), a),
     registerEmbedCommand,
     registerIngestCommand,
     registerReindexCommand,

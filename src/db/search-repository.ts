@@ -1,8 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { CorpusStats, DateRange, HeadlineRow, ScoredHeadline } from '../shared/search-types.ts';
 import type { DB } from './schema.ts';
-import { fullVector } from './full-vector-type.ts';
-import { toVectorLiteral } from './vector-literal.ts';
 
 interface FunctionRow {
   id: string;
@@ -12,20 +10,13 @@ interface FunctionRow {
   rank: number;
 }
 
-const toScored = (r: FunctionRow): ScoredHeadline => ({ id: r.id, publishedOn: r.published_on, text: r.text, similarity: r.similarity, rank: r.rank });
+// A neighbour search has no query text: its score is its similarity and nothing is matched.
+const toScored = (r: FunctionRow): ScoredHeadline => ({ id: r.id, publishedOn: r.published_on, text: r.text, similarity: r.similarity, rank: r.rank, score: r.similarity, matchedTerms: [] });
 
 /**
  * The API searches through the very SQL functions analysts call (migration 0004), so both
  * return identical rows, order and similarities.
  */
-export async function semanticSearch(db: Kysely<DB>, embedding: Float32Array, k: number, range: DateRange): Promise<ScoredHeadline[]> {
-  const { rows } = await sql<FunctionRow>`
-    select id, published_on, text, similarity, rank
-    from semantic_search(${toVectorLiteral(embedding)}::${fullVector}, ${k}::int, ${range.from}::date, ${range.to}::date)
-    order by rank`.execute(db);
-  return rows.map(toScored);
-}
-
 export async function similarHeadlines(db: Kysely<DB>, id: string, k: number, range: DateRange): Promise<ScoredHeadline[]> {
   const { rows } = await sql<FunctionRow>`
     select id, published_on, text, similarity, rank

@@ -11,16 +11,25 @@ export function pageResults(rows: readonly ScoredHeadline[], after: CursorPositi
   if (after) {
     const at = rows.findIndex((r) => r.id === after.id);
     // The cursor's row normally sits at its rank; if the corpus changed, fall back to
-    // "strictly after (similarity, id)" in the ranking's order.
-    rest = at >= 0 ? rows.slice(at + 1) : rows.filter((r) => r.similarity < after.similarity || (r.similarity === after.similarity && BigInt(r.id) > BigInt(after.id)));
+    // "strictly after (score, similarity, id)" in the ranking's order.
+    rest = at >= 0 ? rows.slice(at + 1) : rows.filter((r) => comesAfter(r, after));
   }
   const taken = rest.slice(0, first);
   const edges = taken.map((r) => ({
-    cursor: encodeCursor({ rank: r.rank, similarity: r.similarity, id: r.id }, fingerprint),
+    cursor: encodeCursor({ rank: r.rank, score: r.score, similarity: r.similarity, id: r.id }, fingerprint),
     node: { id: r.id, publishedOn: r.publishedOn, text: r.text },
     similarity: r.similarity,
+    score: r.score,
+    matchedTerms: r.matchedTerms,
   }));
   const last = taken.at(-1);
   const hasNextPage = rest.length > first && (last?.rank ?? 0) < MAX_DEPTH;
   return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+}
+
+/** Every mode ranks by score descending, then similarity descending, then id ascending. */
+function comesAfter(row: ScoredHeadline, position: CursorPosition): boolean {
+  if (row.score !== position.score) return row.score < position.score;
+  if (row.similarity !== position.similarity) return row.similarity < position.similarity;
+  return BigInt(row.id) > BigInt(position.id);
 }

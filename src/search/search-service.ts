@@ -1,16 +1,19 @@
 import type { Kysely } from 'kysely';
 import { asServiceError } from '../db/database-errors.ts';
 import type { DB } from '../db/schema.ts';
-import { corpusStats, findHeadline, semanticSearch, similarHeadlines } from '../db/search-repository.ts';
+import { searchByMode } from '../db/search-by-mode.ts';
+import { corpusStats, findHeadline, similarHeadlines } from '../db/search-repository.ts';
 import type { QueryEmbedder } from '../embedding/query-embedder.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { decodeCursor, searchFingerprint, type CursorPosition } from './cursor.ts';
 import { pageResults } from './page-results.ts';
 import { noInstrumentation, type Instrumentation } from './instrumentation.ts';
+import { DEFAULT_SEARCH_MODE, type SearchMode } from '../shared/search-mode.ts';
 import type { CorpusStats, DateRange, HeadlineRow, SearchPage } from '../shared/search-types.ts';
 import { MAX_DEPTH, validateFirst, validateId, validateQuery, validateRange } from './validate-search-input.ts';
 
 export interface PageRequest {
+  readonly mode?: SearchMode | null;
   readonly first?: number | null;
   readonly after?: string | null;
   readonly filter?: { readonly from?: string | null; readonly to?: string | null } | null;
@@ -39,13 +42,16 @@ export class SearchService {
 
   async search(query: string, page: PageRequest): Promise<SearchPage> {
     const normalized = validateQuery(query);
+    const mode = page.mode ?? DEFAULT_SEARCH_MODE;
     const { first, range } = this.pageArgs(page);
-    const fingerprint = searchFingerprint('search', normalized, range);
+    // Semantic cursors keep the fingerprint they had before there were modes.
+    const fingerprint = searchFingerprint(mode === 'SEMANTIC' ? 'search' : `search:${mode.toLowerCase()}`, normalized, range);
     const after = page.after ? decodeCursor(page.after, fingerprint) : null;
+    // Every mode embeds: edges carry the similarity, and keyword ties are broken by it.
     const embedding = await this.instrumentation.embedding(() => this.deps.embedder.embedQuery(normalized));
     this.deps.onQuery?.(query, embedding);
     const k = this.depth(after, first);
-    const rows = await this.db('semantic_search', () => semanticSearch(this.deps.db, embedding, k, range));
+    const rows = await this.db(`${mode.toLowerCase()}_search`, () => searchByMode(this.deps.db, mode, normalized, embedding, k, range));
     return pageResults(rows, after, first, fingerprint);
   }
 
@@ -91,3 +97,4 @@ export class SearchService {
     }
   }
 }
+

@@ -10,6 +10,10 @@ export interface ScoredHeadline extends HeadlineRow {
   readonly similarity: number;
   /** 1-based position in the ranking. */
   readonly rank: number;
+  /** What the ranking sorts by (descending): the similarity in semantic searches. */
+  readonly score: number;
+  /** Query words that occur in the headline; empty when there is no query text. */
+  readonly matchedTerms: string[];
 }
 
 /** Inclusive; null means open-ended. */
@@ -22,6 +26,8 @@ export interface SearchEdge {
   readonly cursor: string;
   readonly node: HeadlineRow;
   readonly similarity: number;
+  readonly score: number;
+  readonly matchedTerms: string[];
 }
 
 export interface SearchPage {

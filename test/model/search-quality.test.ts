@@ -36,7 +36,7 @@ describeEachDatabase('search quality with USE-lite', (get) => {
     let withoutSharedWord = 0;
     for (const [query, words] of topics) {
       const response = await server.apollo.executeOperation(
-        { query: 'query($q: String!) { search(query: $q, first: 5) { edges { similarity node { text } } } }', variables: { q: query } },
+        { query: 'query($q: String!) { search(query: $q, first: 5, mode: SEMANTIC) { edges { similarity node { text } } } }', variables: { q: query } },
         { contextValue: server.contextValue },
       );
       assert.equal(response.body.kind, 'single');

@@ -19,7 +19,7 @@ function readmeExamples(): Map<string, string[]> {
   return examples;
 }
 
-const PAGE = 'edges { similarity node { id text publishedOn } } pageInfo { hasNextPage }';
+const PAGE = 'edges { similarity score node { id text publishedOn } } pageInfo { hasNextPage }';
 
 for (const mode of ['embedded', 'server'] as const) {
   const skip = mode === 'server' && !TEST_DATABASE_URL ? 'TEST_DATABASE_URL is not set' : false;
@@ -90,22 +90,33 @@ for (const mode of ['embedded', 'server'] as const) {
       }
     }
 
-    test('GraphQL search and SQL return the same ids, order and similarities (LOG_QUERIES records the exact query vector)', async () => {
-      for (const [q, filter] of [['storm damage', null], ['bushfire threatens homes', { from: '2005-01-01', to: '2015-12-31' }], ['interest rates rise', { from: '2007-01-01' }]] as const) {
-        const data = await graphql<{ search: { edges: Array<{ similarity: number; node: { id: string } }> } }>(
-          `query($q: String!, $f: HeadlineFilter) { search(query: $q, first: 8, filter: $f) { ${PAGE} } }`,
-          { q, f: filter },
-        );
-        // LOG_QUERIES records after answering, so give the insert a moment.
-        let logged: Array<{ id: string | null }> = [];
-        for (let tries = 0; tries < 40 && !logged[0]?.id; tries++) {
-          if (tries > 0) await new Promise((r) => setTimeout(r, 50));
-          ({ rows: logged } = await client.query('select max(id) as id from search_queries where text = $1 and embedding is not null', [q]));
+    test('GraphQL search and search_by_query return the same ids, order, scores and similarities in every mode (LOG_QUERIES records the exact query vector)', async () => {
+      for (const [q, filter] of [['storm damage', null], ['bushfire threatens homes', { from: '2005-01-01', to: '2015-12-31' }], ['interest rates rise', { from: '2007-01-01' }], ['sydney', null]] as const) {
+        // No mode: the API's default, against search_by_query's default.
+        for (const mode of [null, 'HYBRID', 'SEMANTIC', 'KEYWORD'] as const) {
+          const data = await graphql<{ search: { edges: Array<{ similarity: number; score: number; node: { id: string } }> } }>(
+            `query($q: String!, $f: HeadlineFilter, $mode: SearchMode) { search(query: $q, first: 8, filter: $f, mode: $mode) { ${PAGE} } }`,
+            { q, f: filter, mode },
+          );
+          // LOG_QUERIES records after answering, so give the insert a moment.
+          let logged: Array<{ id: string | null }> = [];
+          for (let tries = 0; tries < 40 && !logged[0]?.id; tries++) {
+            if (tries > 0) await new Promise((r) => setTimeout(r, 50));
+            ({ rows: logged } = await client.query('select max(id) as id from search_queries where text = $1 and embedding is not null', [q]));
+          }
+          assert.ok(logged[0]?.id, `${q} was recorded`);
+          const args = [logged[0]!.id, filter?.from ?? null, (filter as { to?: string } | null)?.to ?? null];
+          const { rows } = mode === null
+            ? await client.query<SearchRow & { score: number }>('select * from search_by_query($1, 8, $2, $3) order by rank', args)
+            : await client.query<SearchRow & { score: number }>('select * from search_by_query($1, 8, $2, $3, $4) order by rank', [...args, mode.toLowerCase()]);
+          const label = `${q} ${mode}`;
+          assert.deepEqual(rows.map((r) => r.id), data.search.edges.map((e) => e.node.id), label);
+          if (mode !== 'KEYWORD') assert.equal(rows.length, 8, label);
+          rows.forEach((r, i) => {
+            assert.ok(Math.abs(r.similarity - data.search.edges[i]!.similarity) <= 1e-6, label);
+            assert.ok(Math.abs(r.score - data.search.edges[i]!.score) <= 1e-6, label);
+          });
         }
-        assert.ok(logged[0]?.id, `${q} was recorded`);
-        const { rows } = await client.query<SearchRow>('select * from search_by_query($1, 8, $2, $3) order by rank', [logged[0]!.id, filter?.from ?? null, (filter as { to?: string } | null)?.to ?? null]);
-        assert.deepEqual(rows.map((r) => r.id), data.search.edges.map((e) => e.node.id), q);
-        rows.forEach((r, i) => assert.ok(Math.abs(r.similarity - data.search.edges[i]!.similarity) <= 1e-6));
       }
     });
 
@@ -132,7 +143,7 @@ for (const mode of ['embedded', 'server'] as const) {
 
     test('README examples run as the analyst role and give the documented kind of result', async () => {
       const examples = readmeExamples();
-      assert.deepEqual([...examples.keys()].sort(), ['coverage', 'similar', 'text-search', 'watchlist']);
+      assert.deepEqual([...examples.keys()].sort(), ['coverage', 'name-per-year', 'similar', 'text-search', 'watchlist']);
       const results = new Map<string, Array<Record<string, unknown>>>();
       for (const [name, statements] of examples) {
         for (const statement of statements) {
@@ -154,6 +165,12 @@ for (const mode of ['embedded', 'server'] as const) {
       const coverage = results.get('coverage')!;
       assert.equal(coverage.reduce((n, r) => n + Number(r.headlines), 0), 200);
       assert.ok(coverage.length >= 15 && coverage.every((r) => /^20(0[3-9]|1\d|2[01])-01-01$/.test(String(r.year))), JSON.stringify(coverage));
+      // Every headline naming Sydney is in hybrid's top 20, spread over their years; fewer in semantic's.
+      const perYear = results.get('name-per-year')!;
+      const { rows: named } = await client.query("select count(*)::int as n, count(distinct date_trunc('year', published_on))::int as years from headlines where text ~ '\\msydney\\M'");
+      assert.equal(perYear.reduce((n, r) => n + Number(r.hybrid), 0), named[0].n);
+      assert.equal(perYear.length, named[0].years);
+      assert.ok(perYear.reduce((n, r) => n + Number(r.semantic), 0) < named[0].n, JSON.stringify(perYear));
       const watch = results.get('watchlist')!;
       assert.equal(watch.length, 6);
       assert.ok(watch.filter((r) => r.watching === 'bushfires').every((r) => /fire/.test(String(r.text))));

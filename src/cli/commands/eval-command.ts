@@ -22,8 +22,9 @@ function backendList(raw: string): BackendName[] {
   return names as BackendName[];
 }
 
-export function registerEvalCommand(program: Command, act: Act): void {
-  const evalCommand = program.command('eval').description('measure embedding quality');
+/** `eval` and its `sts` subcommand; returns `eval` for the other subcommands to join. */
+export function registerEvalCommand(program: Command, act: Act): Command {
+  const evalCommand = program.command('eval').description('measure embedding and search quality');
   evalCommand
     .command('sts <file>')
     .description('Spearman/Pearson of cosine similarity vs. human scores on the STS Benchmark (TSV: score, sentence1, sentence2), per embedding runtime')
@@ -79,4 +80,5 @@ export function registerEvalCommand(program: Command, act: Act): void {
         ctx.out(`(${[...results].map(([b, r]) => `${b} ${r.seconds.toFixed(1)} s`).join(', ')})`);
       }),
     );
+  return evalCommand;
 }

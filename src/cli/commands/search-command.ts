@@ -1,9 +1,11 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { searchOnce } from '../../app/search-once.ts';
+import { DEFAULT_SEARCH_MODE, SEARCH_MODES, type SearchMode } from '../../shared/search-mode.ts';
 import type { Act } from '../run-command.ts';
 import { positiveInt } from './option-parsers.ts';
 
 interface SearchFlags {
+  mode: string;
   first?: number;
   from?: string;
   to?: string;
@@ -14,7 +16,8 @@ interface SearchFlags {
 export function registerSearchCommand(program: Command, act: Act): void {
   program
     .command('search <text>')
-    .description('semantic search from the command line (the same service as the GraphQL API)')
+    .description('search from the command line (the same service as the GraphQL API)')
+    .addOption(new Option('--mode <mode>', 'ranking: hybrid (keywords and meaning), semantic or keyword').choices(SEARCH_MODES.map((m) => m.toLowerCase())).default(DEFAULT_SEARCH_MODE.toLowerCase()))
     .option('--first <n>', 'results per page (1-100, default 10)', positiveInt)
     .option('--from <date>', 'earliest publication date, YYYY-MM-DD')
     .option('--to <date>', 'latest publication date, YYYY-MM-DD')
@@ -22,12 +25,16 @@ export function registerSearchCommand(program: Command, act: Act): void {
     .option('--json', 'print the page as JSON')
     .action((text: string, flags: SearchFlags) =>
       act(async ({ config, logger, out }) => {
-        const page = await searchOnce(config, logger, text, { first: flags.first, after: flags.after, filter: { from: flags.from, to: flags.to } });
+        const mode = flags.mode.toUpperCase() as SearchMode;
+        const page = await searchOnce(config, logger, text, { mode, first: flags.first, after: flags.after, filter: { from: flags.from, to: flags.to } });
         if (flags.json) {
           out(JSON.stringify(page, null, 2));
           return;
         }
-        for (const edge of page.edges) out(`${edge.similarity.toFixed(4)}  ${edge.node.publishedOn}  ${edge.node.text}  (id ${edge.node.id})`);
+        for (const edge of page.edges) {
+          const matched = edge.matchedTerms.length > 0 ? `  [${edge.matchedTerms.join(', ')}]` : '';
+          out(`${edge.similarity.toFixed(4)}  ${edge.node.publishedOn}  ${edge.node.text}  (id ${edge.node.id})${matched}`);
+        }
         if (page.pageInfo.hasNextPage) out(`more: --after ${page.pageInfo.endCursor}`);
       }),
     );

@@ -25,7 +25,10 @@ export type Scalars = {
 
 export type Query = {
   __typename?: 'Query';
-  /** Headlines closest in meaning to `query`, most similar first. */
+  /**
+   * Headlines matching `query`, best first. `mode` chooses the ranking (see SearchMode);
+   * `query` may use web-search syntax in HYBRID and KEYWORD modes: "a phrase", -word, or.
+   */
   search: SearchResults;
   /** Headlines closest in meaning to headline `id`, itself excluded. */
   similar: SearchResults;
@@ -40,6 +43,7 @@ export type QuerySearchArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<HeadlineFilter>;
+  mode?: InputMaybe<SearchMode>;
 };
 
 
@@ -54,6 +58,15 @@ export type QuerySimilarArgs = {
 export type QueryHeadlineArgs = {
   id: Scalars['ID']['input'];
 };
+
+/** How `search` ranks headlines. */
+export type SearchMode =
+  /** Keyword and meaning rankings fused (reciprocal rank fusion): finds names and exact words as well as meanings. */
+  | 'HYBRID'
+  /** Closeness in meaning alone (cosine similarity of the embeddings). */
+  | 'SEMANTIC'
+  /** Headlines containing the query's words, best text match first; none if no headline has them. */
+  | 'KEYWORD';
 
 /** Inclusive date range; either end may be omitted. */
 export type HeadlineFilter = {
@@ -74,12 +87,16 @@ export type SearchResults = {
   pageInfo: PageInfo;
 };
 
-/** similarity: cosine similarity of the full 512-d embeddings, 1 = identical. */
 export type SearchEdge = {
   __typename?: 'SearchEdge';
   cursor: Scalars['String']['output'];
   node: Headline;
+  /** Cosine similarity of the full 512-d embeddings to the query, 1 = identical, in every mode. */
   similarity: Scalars['Float']['output'];
+  /** What the mode ranks by, higher first: the similarity (SEMANTIC, similar), the fused reciprocal-rank score (HYBRID) or the text rank (KEYWORD). */
+  score: Scalars['Float']['output'];
+  /** The query's words that occur in the headline (stop words and -excluded words left out), for highlighting; empty for similar. */
+  matchedTerms: Array<Scalars['String']['output']>;
 };
 
 export type PageInfo = {
@@ -176,6 +193,7 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  SearchMode: SearchMode;
   HeadlineFilter: HeadlineFilter;
   Headline: ResolverTypeWrapper<HeadlineRow>;
   SearchResults: ResolverTypeWrapper<Omit<SearchResults, 'edges'> & { edges: Array<ResolversTypes['SearchEdge']> }>;
@@ -208,7 +226,7 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 }
 
 export type QueryResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  search?: Resolver<ResolversTypes['SearchResults'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'query' | 'first'>>;
+  search?: Resolver<ResolversTypes['SearchResults'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'query' | 'first' | 'mode'>>;
   similar?: Resolver<ResolversTypes['SearchResults'], ParentType, ContextType, RequireFields<QuerySimilarArgs, 'id' | 'first'>>;
   headline?: Resolver<Maybe<ResolversTypes['Headline']>, ParentType, ContextType, RequireFields<QueryHeadlineArgs, 'id'>>;
   stats?: Resolver<ResolversTypes['CorpusStats'], ParentType, ContextType>;
@@ -229,6 +247,8 @@ export type SearchEdgeResolvers<ContextType = GraphqlContext, ParentType extends
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Headline'], ParentType, ContextType>;
   similarity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  matchedTerms?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
