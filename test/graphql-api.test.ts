@@ -4,9 +4,7 @@ import { sql } from 'kysely';
 import type { QueryEmbedder } from '../src/embedding/query-embedder.ts';
 import { HASH_MODEL_ID } from '../src/embedding/hash-embedder.ts';
 import { toVectorLiteral } from '../src/db/vector-literal.ts';
-import { silentLogger } from '../src/logger.ts';
-import { startApiServer, type ApiServer } from '../src/server/start-api-server.ts';
-import { loadFixture, queryEmbedder } from './support/graphql-fixture.ts';
+import { queryEmbedder, useFixtureServer } from './support/graphql-fixture.ts';
 import { describeEachDatabase } from './support/test-databases.ts';
 
 interface Edge {
@@ -35,18 +33,10 @@ after(async () => {
 describeEachDatabase(
   'GraphQL API',
   (get) => {
-    let server: ApiServer;
-
-    before(async () => {
-      await loadFixture(get().database);
-      server = await startApiServer({ database: get().database, embedder, modelId: HASH_MODEL_ID, logger: silentLogger, port: 0 });
-    });
-    after(async () => {
-      await server?.close();
-    });
+    const server = useFixtureServer(get, () => embedder);
 
     async function gql(query: string, variables: Record<string, unknown> = {}) {
-      const response = await server.apollo.executeOperation({ query, variables }, { contextValue: server.contextValue });
+      const response = await server().apollo.executeOperation({ query, variables }, { contextValue: server().contextValue });
       assert.equal(response.body.kind, 'single');
       return response.body.kind === 'single' ? response.body.singleResult : { data: undefined, errors: undefined };
     }
@@ -161,7 +151,7 @@ describeEachDatabase(
     });
 
     test('over HTTP: /graphql, /healthz, /readyz, /metrics, body limit', async () => {
-      const res = await fetch(`${server.url}/graphql`, {
+      const res = await fetch(`${server().url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: SEARCH, variables: { q: 'storm damage', first: 3 } }),
@@ -169,17 +159,17 @@ describeEachDatabase(
       assert.equal(res.status, 200);
       const body = (await res.json()) as { data: { search: Page } };
       assert.equal(body.data.search.edges.length, 3);
-      assert.deepEqual(await (await fetch(`${server.url}/healthz`)).json(), { status: 'ok' });
-      const ready = await fetch(`${server.url}/readyz`);
+      assert.deepEqual(await (await fetch(`${server().url}/healthz`)).json(), { status: 'ok' });
+      const ready = await fetch(`${server().url}/readyz`);
       assert.equal(ready.status, 200);
       assert.equal(((await ready.json()) as { ready: boolean }).ready, true);
-      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const metrics = await (await fetch(`${server().url}/metrics`)).text();
       assert.match(metrics, /headline_search_graphql_requests_total\{operation="search",outcome="ok"\} \d+/);
       assert.match(metrics, /headline_search_graphql_request_duration_seconds_bucket/);
       assert.match(metrics, /headline_search_query_embedding_duration_seconds_count \d+/);
       assert.match(metrics, /headline_search_database_duration_seconds_count\{query="hybrid_search"\} \d+/);
       assert.match(metrics, /headline_search_db_pool_connections\{state="total"\} \d+/);
-      const huge = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: SEARCH, variables: { q: 'x'.repeat(200_000) } }) });
+      const huge = await fetch(`${server().url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: SEARCH, variables: { q: 'x'.repeat(200_000) } }) });
       assert.equal(huge.status, 413);
       assert.doesNotMatch(await huge.text(), /at .*node_modules/);
     });

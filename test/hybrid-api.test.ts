@@ -6,11 +6,8 @@ import { sql } from 'kysely';
 import { toVectorLiteral } from '../src/db/vector-literal.ts';
 import type { QueryEmbedder } from '../src/embedding/query-embedder.ts';
 import { normalizeText } from '../src/embedding/normalize-text.ts';
-import { HASH_MODEL_ID } from '../src/embedding/hash-embedder.ts';
-import { silentLogger } from '../src/logger.ts';
 import { DEFAULT_SEARCH_MODE } from '../src/shared/search-mode.ts';
-import { startApiServer, type ApiServer } from '../src/server/start-api-server.ts';
-import { loadFixture, queryEmbedder } from './support/graphql-fixture.ts';
+import { queryEmbedder, useFixtureServer } from './support/graphql-fixture.ts';
 import { describeEachDatabase } from './support/test-databases.ts';
 
 interface Edge {
@@ -54,18 +51,10 @@ test('the schema\'s default mode is the service\'s', () => {
 describeEachDatabase(
   'GraphQL search modes',
   (get) => {
-    let server: ApiServer;
-
-    before(async () => {
-      await loadFixture(get().database);
-      server = await startApiServer({ database: get().database, embedder, modelId: HASH_MODEL_ID, logger: silentLogger, port: 0 });
-    });
-    after(async () => {
-      await server?.close();
-    });
+    const server = useFixtureServer(get, () => embedder);
 
     async function gql(query: string, variables: Record<string, unknown>) {
-      const response = await server.apollo.executeOperation({ query, variables }, { contextValue: server.contextValue });
+      const response = await server().apollo.executeOperation({ query, variables }, { contextValue: server().contextValue });
       assert.equal(response.body.kind, 'single');
       return response.body.kind === 'single' ? response.body.singleResult : { data: undefined, errors: undefined };
     }

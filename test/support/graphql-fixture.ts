@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { after, before } from 'node:test';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../src/config/parse-config.ts';
@@ -7,7 +8,10 @@ import type { Database } from '../../src/db/open-database.ts';
 import type { ModelName } from '../../src/config/embed-backends.ts';
 import { configuredModelId, createEmbedder } from '../../src/embedding/create-embedder.ts';
 import { createQueryEmbedder, type QueryEmbedder } from '../../src/embedding/query-embedder.ts';
+import { HASH_MODEL_ID } from '../../src/embedding/hash-embedder.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
+import { startApiServer, type ApiServer } from '../../src/server/start-api-server.ts';
+import type { TestDatabase } from './test-databases.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { SAMPLE_CSV } from './ingest-fixtures.ts';
 
@@ -41,4 +45,20 @@ export async function loadFixture(database: Database, model: ModelName = FAST_MO
 
 export async function queryEmbedder(cacheSize = 100, model: ModelName = FAST_MODEL): Promise<QueryEmbedder> {
   return createQueryEmbedder(await createEmbedder(parseConfig({ EMBED_MODEL: model }), silentLogger, 'query'), { cacheSize });
+}
+
+/** For a suite: the fixture loaded (hash model) and served in-process; the getter gives the server. */
+export function useFixtureServer(get: () => TestDatabase, embedder: () => QueryEmbedder): () => ApiServer {
+  let server: ApiServer | undefined;
+  before(async () => {
+    await loadFixture(get().database);
+    server = await startApiServer({ database: get().database, embedder: embedder(), modelId: HASH_MODEL_ID, logger: silentLogger, port: 0 });
+  });
+  after(async () => {
+    await server?.close();
+  });
+  return () => {
+    if (!server) throw new Error('fixture server not started yet');
+    return server;
+  };
 }
