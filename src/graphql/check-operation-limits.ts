@@ -16,21 +16,19 @@ const format = (n: number) => (Number.isFinite(n) ? n.toLocaleString('en-US') : 
 /**
  * Measures an operation before Apollo parses and validates it and throws
  * OPERATION_TOO_EXPENSIVE naming every limit it exceeds, so an abusive document costs a
- * lexer pass (and, to report its cost, one parse) and never reaches validation, the
- * embedder or the database. Returns the measures (null when the document does not even
- * lex or parse: Apollo then reports the syntax error as usual).
+ * lexer pass up to the token limit and one parse (to report its cost), and never reaches
+ * validation, the embedder or the database. Returns the measures (null when the document
+ * does not lex or parse: Apollo then reports the syntax error as usual).
  */
 export function checkOperationLimits(request: GraphqlRequestText, limits: OperationLimits): OperationMeasures | null {
-  let tokens: number;
+  let tooLong: boolean;
   try {
-    tokens = countTokens(request.query, limits.maxTokens);
+    tooLong = countTokens(request.query, limits.maxTokens) > limits.maxTokens;
   } catch {
     return null;
   }
-  const tooLong = tokens > limits.maxTokens;
   let measures: OperationMeasures | null = null;
   try {
-    if (tooLong) tokens = countTokens(request.query);
     measures = measureOperation(parse(request.query, { noLocation: true }), request.operationName, request.variables);
   } catch {
     // A document too long to parse or measure (e.g. nested past the stack) is reported by its length alone.
@@ -41,7 +39,7 @@ export function checkOperationLimits(request: GraphqlRequestText, limits: Operat
   if (measures && measures.aliases > limits.maxAliases) exceeded.push(`${format(measures.aliases)} aliases (limit ${format(limits.maxAliases)})`);
   if (measures && measures.depth > limits.maxDepth) exceeded.push(`depth ${format(measures.depth)} (limit ${format(limits.maxDepth)})`);
   if (measures && measures.fields > limits.maxFields) exceeded.push(`${format(measures.fields)} fields (limit ${format(limits.maxFields)})`);
-  if (tooLong) exceeded.push(`${format(tokens)} tokens (limit ${format(limits.maxTokens)})`);
+  if (tooLong) exceeded.push(`more than ${format(limits.maxTokens)} tokens (the limit)`);
   if (exceeded.length > 0) {
     throw new AppError(ErrorCode.OPERATION_TOO_EXPENSIVE, `Operation rejected, nothing was run: ${exceeded.join(', ')}. Costs: ${COST_RULE}.`);
   }
