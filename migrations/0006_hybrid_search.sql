@@ -85,24 +85,44 @@ begin
   if q is null then
     return;
   end if;
-  -- EXECUTE: planned for this very query, whose words decide between index and scan.
-  return query execute
-    'select m.id, m.published_on, m.text, 1 - m.distance, m.position::integer, m.score, null::integer, m.position::integer
-     from (
-       select t.*, row_number() over (order by t.score desc, t.distance, t.id) as position
+  if date_from is null and date_to is null then
+    -- Only the text index applies: a cached plan serves every query.
+    return query
+      select m.id, m.published_on, m.text, 1 - m.distance, m.position::integer, m.score, null::integer, m.position::integer
+      from (
+        select t.*, row_number() over (order by t.score desc, t.distance, t.id) as position
+        from (
+          select h.id, h.published_on, h.text, ts_rank_cd(h.text_search, q)::double precision as score,
+                 (h.embedding <=> query_embedding)::double precision as distance
+          from headlines h
+          where h.text_search @@ q
+            and (excluded is null or not h.text_search @@ excluded)
+          order by score desc, distance, h.id
+          limit k
+        ) t
+      ) m
+      order by m.position;
+  else
+    -- A plan for these very dates and words: a cached one would read the date index for
+    -- the whole table when the range is wide, or miss it when the range is narrow.
+    return query execute
+      'select m.id, m.published_on, m.text, 1 - m.distance, m.position::integer, m.score, null::integer, m.position::integer
        from (
-         select h.id, h.published_on, h.text, ts_rank_cd(h.text_search, $1)::double precision as score,
-                (h.embedding <=> $2)::double precision as distance
-         from headlines h
-         where h.text_search @@ $1
-           and h.published_on >= $3 and h.published_on <= $4
-           and ($5 is null or not h.text_search @@ $5)
-         order by score desc, distance, h.id
-         limit $6
-       ) t
-     ) m
-     order by m.position'
-    using q, query_embedding, lo, hi, excluded, k;
+         select t.*, row_number() over (order by t.score desc, t.distance, t.id) as position
+         from (
+           select h.id, h.published_on, h.text, ts_rank_cd(h.text_search, $1)::double precision as score,
+                  (h.embedding <=> $2)::double precision as distance
+           from headlines h
+           where h.text_search @@ $1
+             and h.published_on >= $3 and h.published_on <= $4
+             and ($5 is null or not h.text_search @@ $5)
+           order by score desc, distance, h.id
+           limit $6
+         ) t
+       ) m
+       order by m.position'
+      using q, query_embedding, lo, hi, excluded, k;
+  end if;
 end
 $$;
 
@@ -136,6 +156,12 @@ declare
   scanned integer;
   sem_ids bigint[];
   sem_similarities double precision[];
+  sem_texts text[];
+  sem_dates date[];
+  kw_ids bigint[];
+  kw_similarities double precision[];
+  kw_texts text[];
+  kw_dates date[];
 begin
   if query_embedding is null then
     raise exception 'hybrid_search: query_embedding is null' using errcode = '22004';
@@ -152,16 +178,19 @@ begin
   -- asking for more while they thin the list and the range still has rows.
   wanted := greatest(depth, k);
   if excluded is null then
-    select array_agg(s.id order by s.rank), array_agg(s.similarity order by s.rank)
-      into sem_ids, sem_similarities
+    select array_agg(s.id order by s.rank), array_agg(s.similarity order by s.rank),
+           array_agg(s.text order by s.rank), array_agg(s.published_on order by s.rank)
+      into sem_ids, sem_similarities, sem_texts, sem_dates
     from semantic_search(query_embedding, wanted, date_from, date_to) s;
   else
     fetched := wanted;
     loop
       select array_agg(s.id order by s.rank) filter (where not h.text_search @@ excluded),
              array_agg(s.similarity order by s.rank) filter (where not h.text_search @@ excluded),
+             array_agg(s.text order by s.rank) filter (where not h.text_search @@ excluded),
+             array_agg(s.published_on order by s.rank) filter (where not h.text_search @@ excluded),
              count(*)
-        into sem_ids, sem_similarities, scanned
+        into sem_ids, sem_similarities, sem_texts, sem_dates, scanned
       from semantic_search(query_embedding, fetched, date_from, date_to) s
       join headlines h on h.id = s.id;
       exit when coalesce(cardinality(sem_ids), 0) >= wanted or scanned < fetched;
@@ -169,41 +198,35 @@ begin
     end loop;
   end if;
 
+  select array_agg(w.id order by w.rank), array_agg(w.similarity order by w.rank),
+         array_agg(w.text order by w.rank), array_agg(w.published_on order by w.rank)
+    into kw_ids, kw_similarities, kw_texts, kw_dates
+  from keyword_search(query_text, query_embedding, depth, date_from, date_to) w;
+
+  -- Plain arrays on both sides keep this statement cheap to plan and run.
   return query
-    with sem as (
-      select u.id, u.similarity, u.position::integer as position
-      from unnest(sem_ids, sem_similarities) with ordinality as u(id, similarity, position)
-    ),
-    kw as (
-      select w.id, w.similarity, w.rank as position
-      from keyword_search(query_text, query_embedding, depth, date_from, date_to) w
-    ),
-    scored as (
-      select coalesce(s.id, w.id) as id,
-             coalesce(s.similarity, w.similarity) as similarity,
-             s.position > depth and w.id is null as beyond,
-             case when s.position <= depth or w.id is null then s.position end as semantic_rank,
-             w.position as keyword_rank
-      from sem s
-      full join kw w on w.id = s.id
-    ),
-    ranked as (
-      select c.*,
-             case when c.beyond then 1 / (rrf_k + c.semantic_rank)
-                  else coalesce(1 / (rrf_k + c.semantic_rank), 0) + coalesce(weight / (rrf_k + c.keyword_rank), 0)
-             end as score
-      from scored c
-    ),
-    top as (
-      select r.*, row_number() over (order by r.beyond, r.score desc, r.similarity desc, r.id) as position
-      from ranked r
-      order by position
-      limit k
-    )
-    select h.id, h.published_on, h.text, t.similarity, t.position::integer, t.score, t.semantic_rank, t.keyword_rank
-    from top t
-    join headlines h on h.id = t.id
-    order by t.position;
+    select f.id, f.published_on, f.text, f.similarity, f.position::integer, f.score, f.semantic_rank, f.keyword_rank
+    from (
+      select c.*, row_number() over (order by c.beyond, c.score desc, c.similarity desc, c.id) as position
+      from (
+        select coalesce(s.id, w.id) as id,
+               coalesce(s.published_on, w.published_on) as published_on,
+               coalesce(s.text, w.text) as text,
+               coalesce(s.similarity, w.similarity) as similarity,
+               coalesce(s.position > depth and w.id is null, false) as beyond,
+               case when s.position <= depth or w.id is null then s.position::integer end as semantic_rank,
+               w.position::integer as keyword_rank,
+               case when s.position > depth and w.id is null then 1 / (rrf_k + s.position)
+                    else coalesce(1 / (rrf_k + case when s.position <= depth then s.position end), 0)
+                         + coalesce(weight / (rrf_k + w.position), 0)
+               end as score
+        from unnest(sem_ids, sem_similarities, sem_texts, sem_dates) with ordinality as s(id, similarity, text, published_on, position)
+        full join unnest(kw_ids, kw_similarities, kw_texts, kw_dates) with ordinality as w(id, similarity, text, published_on, position)
+          on w.id = s.id
+      ) c
+    ) f
+    where f.position <= k
+    order by f.position;
 end
 $$;
 
