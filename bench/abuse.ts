@@ -4,7 +4,7 @@
 // and once while abusive requests arrive. Prints figures; asserts nothing.
 // BENCH_CORPUS_URL: the loaded sample (default hs_bench_corpus next to BENCH_DATABASE_URL).
 // BENCH_SECONDS (60) per phase, BENCH_ABUSE_RATE (5) requests/s per abuse stream, BENCH_PORT (0),
-// BENCH_NODE_ARGS: extra node options for the server (e.g. --cpu-prof).
+// BENCH_NODE_ARGS: extra node options for the server (e.g. --cpu-prof), BENCH_LOG_LEVEL (info).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -260,9 +260,9 @@ const healthText = (h: Awaited<ReturnType<typeof probeHealth>>) =>
 const corpus = await corpusUrl();
 const dataDir = process.env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hs-bench-abuse-'));
 const logFile = path.join(dataDir, 'bench-abuse-server.log');
-const server = await startServer({ DATABASE_URL: corpus, DATA_DIR: dataDir, NODE_ENV: 'production', TRUST_PROXY: 'loopback', LOG_LEVEL: 'info' }, logFile);
+const server = await startServer({ DATABASE_URL: corpus, DATA_DIR: dataDir, NODE_ENV: 'production', TRUST_PROXY: 'loopback', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' }, logFile);
 const pid = server.child.pid!;
-const config = parseConfig({ NODE_ENV: 'production' });
+const config = parseConfig({ ...process.env, NODE_ENV: 'production' });
 console.log(`bench:abuse  ${ROWS} headlines, real PostgreSQL; ${os.availableParallelism()} cores, Node ${process.versions.node}; NODE_ENV=production, TRUST_PROXY=loopback, default limits; ${SECONDS} s per phase`);
 console.log(`limits: ${JSON.stringify(config.operationLimits)}; rate ${config.rateLimit.perMinute}/min burst ${config.rateLimit.burst}; ${config.concurrency.maxInFlight} operations in flight, queue ${config.concurrency.queueTimeoutMs} ms; request timeout ${config.requestTimeoutMs} ms`);
 

@@ -86,7 +86,7 @@ export function createApiProtection(settings: ApiSettings, registry: client.Regi
     guard,
     attach(app, server) {
       app.set('trust proxy', settings.trustProxy);
-      handleClientErrors(server, rejections);
+      handleClientErrors(server, rejections, logger);
     },
   };
 }
