@@ -4,7 +4,7 @@
 // and once while abusive requests arrive. Prints figures; asserts nothing.
 // BENCH_CORPUS_URL: the loaded sample (default hs_bench_corpus next to BENCH_DATABASE_URL).
 // BENCH_SECONDS (60) per phase, BENCH_ABUSE_RATE (5) requests/s per abuse stream, BENCH_PORT (0),
-// BENCH_NODE_ARGS: extra node options for the server (e.g. --cpu-prof).
+// BENCH_NODE_ARGS: extra node options for the server (e.g. --cpu-prof), BENCH_LOG_LEVEL (info).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -70,7 +70,7 @@ async function corpusUrl(): Promise<string> {
  */
 async function startServer(env: Record<string, string>, logFile: string): Promise<{ child: ChildProcess; url: string; exited: () => boolean }> {
   const log = fs.openSync(logFile, 'w');
-  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const nodeArgs = ['--expose-gc', '--import', './bench/gc-on-signal.mjs', ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', process.env.BENCH_PORT ?? '0'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', log] });
   fs.closeSync(log);
   let exited = false;
@@ -85,8 +85,13 @@ async function startServer(env: Record<string, string>, logFile: string): Promis
 }
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-/** RSS, and from the server's own metrics: V8 heap in use, V8 heap reserved, memory outside the heap held by JS objects (MB). */
+/**
+ * After a full garbage collection in the server: RSS, and from its own metrics the V8 heap
+ * in use and reserved (by space) and memory outside the heap held by JS objects (MB).
+ */
 async function memory(url: string, pid: number): Promise<string> {
+  process.kill(pid, 'SIGUSR2');
+  await sleep(1000);
   const metrics = await fetch(`${url}/metrics`).then((r) => r.text());
   const mb = (name: string) => f1(Number(new RegExp(`^${name} (\\S+)`, 'm').exec(metrics)?.[1]) / 2 ** 20);
   const spaces = ['new', 'old', 'large_object'].map((space) => `${space} ${mb(`nodejs_heap_space_size_total_bytes\\{space="${space}"\\}`)}`).join(', ');
@@ -260,9 +265,9 @@ const healthText = (h: Awaited<ReturnType<typeof probeHealth>>) =>
 const corpus = await corpusUrl();
 const dataDir = process.env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hs-bench-abuse-'));
 const logFile = path.join(dataDir, 'bench-abuse-server.log');
-const server = await startServer({ DATABASE_URL: corpus, DATA_DIR: dataDir, NODE_ENV: 'production', TRUST_PROXY: 'loopback', LOG_LEVEL: 'info' }, logFile);
+const server = await startServer({ DATABASE_URL: corpus, DATA_DIR: dataDir, NODE_ENV: 'production', TRUST_PROXY: 'loopback', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' }, logFile);
 const pid = server.child.pid!;
-const config = parseConfig({ NODE_ENV: 'production' });
+const config = parseConfig({ ...process.env, NODE_ENV: 'production' });
 console.log(`bench:abuse  ${ROWS} headlines, real PostgreSQL; ${os.availableParallelism()} cores, Node ${process.versions.node}; NODE_ENV=production, TRUST_PROXY=loopback, default limits; ${SECONDS} s per phase`);
 console.log(`limits: ${JSON.stringify(config.operationLimits)}; rate ${config.rateLimit.perMinute}/min burst ${config.rateLimit.burst}; ${config.concurrency.maxInFlight} operations in flight, queue ${config.concurrency.queueTimeoutMs} ms; request timeout ${config.requestTimeoutMs} ms`);
 
@@ -284,6 +289,8 @@ const timeCheck = (body: { query: string; variables?: Record<string, unknown> },
 console.log(`operation-limit check in process: ${f1(timeCheck({ query: SEARCH, variables: { q: 'floods' } }, 20_000))} µs per normal search operation; ${f1(timeCheck({ query: aliasBomb }, 200) / 1000)} ms for the 500-alias bomb`);
 
 await normalTraffic(server.url, Math.min(10, SECONDS)); // warm-up: JIT, model, connections
+process.kill(pid, 'SIGUSR2');
+await sleep(1000);
 const rssStart = rssMb(pid);
 
 const unloaded = new Map<string, Tally>();
@@ -292,8 +299,8 @@ console.log('\nrefusals, unloaded server (200 sequential requests each, client-m
 for (const [name, t] of unloaded) console.log(`  ${name}: ${t.codesText()}; p50 ${f1(percentile(t.ms, 50))} ms, p99 ${f1(percentile(t.ms, 99))} ms`);
 
 const [baseline, baselineHealth] = await Promise.all([normalTraffic(server.url, SECONDS), probeHealth(server.url, Date.now() + SECONDS * 1000)]);
-const rssBefore = rssMb(pid);
 const memoryBefore = await memory(server.url, pid);
+const rssBefore = rssMb(pid);
 console.log(`\nnormal traffic alone, concurrency ${CONNECTIONS}, 4,096 client addresses: ${baseline.rps.toFixed(0)} req/s; p50 ${f1(baseline.p50)} ms, p99 ${f1(baseline.p99)} ms; statuses ${JSON.stringify(Object.fromEntries(baseline.statuses))}`);
 console.log(`health meanwhile: ${healthText(baselineHealth)}`);
 
@@ -309,13 +316,11 @@ streams.set(`one client address sending ${FLOOD_RATE} searches/s`, floodTally);
 abuse.push(abuseStream(server.url, normalBody, FLOOD_RATE, until, floodTally, 0, '192.0.2.66'));
 const [during, , slow, health] = await Promise.all([normalTraffic(server.url, SECONDS), Promise.all(abuse), slowloris(server.url, until), probeHealth(server.url, until)]);
 
-// Memory right after the abuse still holds its garbage: V8 collects and gives pages back
-// as allocation goes on. So it is read again after 15 s of light traffic (4 clients).
+// Read right after the abuse, and again after 15 s of light traffic (4 clients).
 await sleep(2000);
-const memoryAfter = [`2 s after it: ${server.exited() ? 'n/a' : await memory(server.url, pid)}`];
+const memoryAfter = [`right after it: ${server.exited() ? 'n/a' : await memory(server.url, pid)}`];
 if (!server.exited()) {
   await normalTraffic(server.url, 15, 4);
-  await sleep(2000);
   memoryAfter.push(`after 15 s of light traffic: ${await memory(server.url, pid)}`);
 }
 const crashed = server.exited();
@@ -334,7 +339,7 @@ console.log(`  slow bodies (${SLOW_SOCKETS} sockets, 1 byte/s): ${slow.opened} o
 console.log(`health during abuse: ${healthText(health)}`);
 const normal5xx = [...baseline.statuses, ...during.statuses].filter(([s]) => s >= 500).reduce((a, [, n]) => a + n, 0);
 console.log(`5xx answers: ${normal5xx + abuse5xx}; server ${crashed ? 'CRASHED' : 'still running'}`);
-console.log(`server memory: RSS ${f1(rssStart)} MB after warm-up; before the abuse ${memoryBefore}; ${memoryAfter.join('; ')}; RSS change ${f1(((rssAfter - rssBefore) / rssBefore) * 100)}%`);
+console.log(`server memory, each after a full GC: RSS ${f1(rssStart)} MB after warm-up; before the abuse ${memoryBefore}; ${memoryAfter.join('; ')}; RSS change ${f1(((rssAfter - rssBefore) / rssBefore) * 100)}%`);
 console.log(`server log: ${fs.statSync(logFile).size.toLocaleString('en-US')} bytes of JSON lines in ${logFile}`);
 console.log(`rejection counter: ${[...metrics.matchAll(/headline_search_rejected_requests_total\{reason="(\w+)"\} (\d+)/g)].filter((m) => m[2] !== '0').map((m) => `${m[1]} ${m[2]}`).join(', ')}`);
 agent.destroy();

@@ -65,6 +65,8 @@ test('API protection: safe defaults; production turns introspection off and logs
   assert.equal(defaults.logQueryText, false);
   assert.deepEqual(defaults.operationLimits, { maxTokens: 1000, maxFields: 200, maxDepth: 6, maxAliases: 15, maxCost: 1000 });
   assert.deepEqual(defaults.rateLimit, { perMinute: 600, burst: 100 });
+  assert.deepEqual(defaults.concurrency, { maxInFlight: 6, queueTimeoutMs: 5000, maxQueued: 512 });
+  assert.equal(defaults.requestTimeoutMs, 10_000);
   assert.equal(defaults.trustProxy, false);
   assert.deepEqual(defaults.corsOrigins, []);
   assert.ok(Object.isFrozen(defaults.operationLimits) && Object.isFrozen(defaults.rateLimit) && Object.isFrozen(defaults.concurrency));

@@ -204,7 +204,7 @@ function apiProtection(
     }),
     concurrency: Object.freeze({
       maxInFlight: integer('MAX_CONCURRENT_OPERATIONS', 6, 1, 10_000),
-      queueTimeoutMs: integer('OPERATION_QUEUE_TIMEOUT_MS', 2000, 0, 600_000),
+      queueTimeoutMs: integer('OPERATION_QUEUE_TIMEOUT_MS', 5000, 0, 600_000),
       maxQueued: integer('OPERATION_QUEUE_SIZE', 512, 0, 1_000_000),
     }),
     trustProxy: parseTrustProxy(value('TRUST_PROXY'), problems),

@@ -15,7 +15,7 @@ import { rateLimitMiddleware } from './rate-limit-middleware.ts';
 import { createRejections } from './rejections.ts';
 import { requestLogger } from './request-logger.ts';
 
-const DOCUMENT_STORE_BYTES = 16 * 2 ** 20;
+const DOCUMENT_STORE_BYTES = 8 * 2 ** 20;
 
 /** The part of the configuration that shapes how the API faces its clients. */
 export type ApiSettings = Pick<
@@ -86,7 +86,7 @@ export function createApiProtection(settings: ApiSettings, registry: client.Regi
     guard,
     attach(app, server) {
       app.set('trust proxy', settings.trustProxy);
-      handleClientErrors(server, rejections);
+      handleClientErrors(server, rejections, logger);
     },
   };
 }

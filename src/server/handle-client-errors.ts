@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Logger } from '../logger.ts';
 import type { Rejections } from './rejections.ts';
 
 const RESPONSES: Readonly<Record<string, string>> = {
@@ -15,9 +16,10 @@ const CLIENT_GONE = new Set(['ECONNRESET', 'HPE_INVALID_EOF_STATE']);
  * REQUEST_TIMEOUT_MS (slow senders holding sockets) and unparseable HTTP. A `clientError`
  * listener replaces Node's default handling, so this answers exactly as Node would have.
  */
-export function handleClientErrors(server: http.Server, rejections: Rejections): void {
+export function handleClientErrors(server: http.Server, rejections: Rejections, logger: Logger): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     const code = error.code ?? '';
+    logger.debug(`HTTP client error ${code}: ${error.message}`, { ip: (socket as { remoteAddress?: string }).remoteAddress });
     if (!CLIENT_GONE.has(code)) rejections.count(code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'bad_http');
     // Node's own rule: answer only if no response has started on this socket.
     const current = (socket as { _httpMessage?: http.ServerResponse })._httpMessage;
