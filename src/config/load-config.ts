@@ -7,6 +7,6 @@ export function processEnvironment(): Environment {
   return process.env;
 }
 
-export function loadConfig(env: Environment = processEnvironment(), overrides: Partial<Record<string, string>> = {}): Config {
-  return parseConfig({ ...env, ...overrides });
+export function loadConfig(env: Environment = processEnvironment()): Config {
+  return parseConfig(env);
 }
