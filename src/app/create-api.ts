@@ -31,7 +31,7 @@ export function createApi(config: Config, logger: Logger, options: ApiOptions): 
   return CleanupStack.build(async (stack) => {
     const database = options.database ?? (await stack.open(() => openApiDatabase(config, logger), (d) => d.close()));
     // Not awaited: the server listens while the model loads (/readyz says 503 until it is in).
-    const model = (options.createModel ?? (() => createEmbedder(config, logger, 'query')))();
+    const model = (options.createModel ?? (() => createEmbedder(config, logger, 'server')))();
     const embedder = await stack.open(() => createQueryEmbedder(model, { cacheSize: config.queryCacheSize }), (e) => e.close());
     const onQuery = config.logQueries
       ? (text: string, embedding: Float32Array) => void recordServedQuery(database.db, text, embedding).catch((e: Error) => logger.warn(`LOG_QUERIES: ${e.message}`))

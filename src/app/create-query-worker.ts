@@ -9,7 +9,7 @@ import { openMigratedDatabase } from './with-database.ts';
 export function createQueryWorker(config: Config, logger: Logger): Promise<QueryEmbeddingWorker> {
   return CleanupStack.build(async (stack) => {
     const database = await stack.open(() => openMigratedDatabase(config, logger), (d) => d.close());
-    const embedder = await stack.open(() => createEmbedder(config, logger, 'query'), (e) => e.close());
+    const embedder = await stack.open(() => createEmbedder(config, logger, 'server'), (e) => e.close());
     const worker = await stack.open(() => startQueryEmbeddingWorker({ database, embed: (texts) => embedder.embed(texts), logger }), (w) => w.close());
     return { drain: () => worker.drain(), close: () => stack.close() };
   });

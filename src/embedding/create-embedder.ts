@@ -7,6 +7,8 @@ import { createHashEmbedder, HASH_MODEL_ID } from './hash-embedder.ts';
 import { createLocalEmbedder } from './local-embedder.ts';
 import { USE_MODEL_ID } from './use-model-files.ts';
 
+export type EmbedderUse = 'query' | 'server' | 'bulk';
+
 /** Generated models (the ONNX form of USE-lite) live with the rest of the local state. */
 export function modelCacheDir(config: Config): string {
   return path.join(config.dataDir, 'models');
@@ -14,9 +16,12 @@ export function modelCacheDir(config: Config): string {
 
 /**
  * `query`: the model in this thread, lowest latency for one text at a time.
+ * `server`: one model on its own worker thread. An ONNX Runtime call blocks the thread that
+ * makes it, and a server's event loop must stay free for health checks, refusals and I/O
+ * while searches are embedded.
  * `bulk`: a worker pool of EMBED_WORKERS models for throughput.
  */
-export async function createEmbedder(config: Config, logger: Logger, use: 'query' | 'bulk'): Promise<Embedder> {
+export async function createEmbedder(config: Config, logger: Logger, use: EmbedderUse): Promise<Embedder> {
   if (config.embedModel === 'hash') {
     logger.info('embedding: the hash model (EMBED_MODEL=hash): bag of words, no neural model');
     return createHashEmbedder();
@@ -25,10 +30,13 @@ export async function createEmbedder(config: Config, logger: Logger, use: 'query
   const embedder =
     use === 'query'
       ? await createLocalEmbedder({ ...options, threads: config.embedQueryThreads })
-      : await createEmbedderPool({ ...options, workers: config.embedWorkers });
+      : use === 'server'
+        ? await createEmbedderPool({ ...options, workers: 1, threads: config.embedQueryThreads })
+        : await createEmbedderPool({ ...options, workers: config.embedWorkers });
   // Which runtime actually runs matters for speed by a factor of 5; say it once.
   const threads = embedder.backend === 'onnx' ? `, ${config.embedQueryThreads} threads` : '';
-  logger.info(`embedding: USE-lite on ${embedder.backend} (${use === 'query' ? `in-process${threads}` : `${config.embedWorkers} workers`})`);
+  const where = { query: `in-process${threads}`, server: `one worker thread${threads}`, bulk: `${config.embedWorkers} workers` }[use];
+  logger.info(`embedding: USE-lite on ${embedder.backend} (${where})`);
   return embedder;
 }
 

@@ -17,6 +17,8 @@ export interface EmbedderPoolOptions {
   readonly batchSize: number;
   readonly modelCacheDir: string;
   readonly logger: Logger;
+  /** ONNX Runtime threads per worker; 1 by default, as the workers are the parallelism. */
+  readonly threads?: number;
   /** Starts one embedding worker; injected by tests, e.g. to make one fail to start. */
   readonly startWorker?: (workerData: EmbedWorkerData) => Worker;
 }
@@ -59,9 +61,9 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
   // generated before the workers start rather than by each of them.
   const backend = await resolveBackend(options.backend, (m) => options.logger.warn(m));
   const modelFile = backend === 'onnx' ? await ensureUseLiteOnnxFile(options.modelCacheDir) : undefined;
-  // One ORT thread per worker: the workers are the parallelism, and a single-threaded
-  // session has no thread pool to hand work across.
-  const workerData: EmbedWorkerData = { backend, modelCacheDir: options.modelCacheDir, modelFile, threads: 1 };
+  // One ORT thread per worker by default: the workers are the parallelism, and a
+  // single-threaded session has no thread pool to hand work across.
+  const workerData: EmbedWorkerData = { backend, modelCacheDir: options.modelCacheDir, modelFile, threads: options.threads ?? 1 };
 
   const dispatch = () => {
     for (let depth = 1; depth <= PREFETCH; depth++) {
