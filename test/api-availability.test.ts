@@ -9,10 +9,10 @@ import { HASH_MODEL_ID } from '../src/embedding/hash-embedder.ts';
 import { silentLogger } from '../src/logger.ts';
 import { startApiServer } from '../src/server/start-api-server.ts';
 import { queryEmbedder } from './support/graphql-fixture.ts';
-import { tempDir } from './support/ingest-fixtures.ts';
 import { runCli, spawnCli } from './support/run-cli.ts';
 import { TcpProxy } from './support/tcp-proxy.ts';
 import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { seededDataDir } from './support/embedded-template.ts';
 
 const SEARCH = '{ search(query: "storm", first: 2) { edges { node { id } } } }';
 
@@ -70,7 +70,7 @@ describe('database outage [postgres]', { skip: TEST_DATABASE_URL ? false : 'TEST
 
 describe('headlines serve', () => {
   test('answers GraphQL, then on SIGTERM finishes the in-flight request and exits 0', async () => {
-    const dir = tempDir('hs-serve-');
+    const dir = await seededDataDir('hs-serve-');
     try {
       const env = { DATA_DIR: dir, EMBEDDED_DB_PORT: '0', EMBED_MODEL: 'hash' };
       const loaded = await runCli(['start', '--no-serve'], env);
@@ -110,7 +110,7 @@ describe('headlines serve', () => {
   });
 
   test('headlines search (the CLI twin) prints ranked results and a cursor', async () => {
-    const dir = tempDir('hs-search-');
+    const dir = await seededDataDir('hs-search-');
     try {
       const env = { DATA_DIR: dir, EMBEDDED_DB_PORT: '0', EMBED_MODEL: 'hash' };
       assert.equal((await runCli(['start', '--no-serve'], env)).code, 0);

@@ -21,7 +21,7 @@ describe('API protection over HTTP [pglite]', () => {
   const servers: ApiServer[] = [];
 
   before(async () => {
-    const made = makeEmbeddedConfig();
+    const made = await makeEmbeddedConfig();
     cleanup = made.cleanup;
     database = await openDatabase(made.config, silentLogger);
     await migrateToLatest(database.db);

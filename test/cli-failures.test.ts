@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { CleanupStack } from '../src/app/cleanup-stack.ts';
 import { runCli } from './support/run-cli.ts';
 import { TEST_DATABASE_URL } from './support/test-databases.ts';
+import { seededDataDir } from './support/embedded-template.ts';
 
 const oneLine = (stderr: string) => {
   assert.equal(stderr.trimEnd().split('\n').length, 1, `one line, got:\n${stderr}`);
@@ -90,7 +90,7 @@ describe('a start-up step that fails closes what was opened', () => {
   });
 
   test('serve on a port in use: one line, exit 1, and the embedded database is closed (its lock released)', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-busy-'));
+    const dir = await seededDataDir('hs-busy-');
     const busy = net.createServer();
     await new Promise<void>((resolve) => busy.listen(0, resolve));
     const { port } = busy.address() as net.AddressInfo;

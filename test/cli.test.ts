@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from './support/run-cli.ts';
 import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { seededDataDir } from './support/embedded-template.ts';
 
 test('headlines --help lists the commands', async () => {
   const { code, stdout } = await runCli(['--help'], {});
@@ -56,7 +57,7 @@ describe('headlines migrate', () => {
   });
 
   test('start: an empty embedded database gets the demo headlines, then embed --projected uses the stored projection', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-cli-start-'));
+    const dir = await seededDataDir('hs-cli-start-');
     try {
       const env = { DATA_DIR: dir, EMBEDDED_DB_PORT: '0', EMBED_MODEL: 'hash' };
       const first = await runCli(['start', '--no-serve'], env);
@@ -92,7 +93,7 @@ describe('headlines migrate', () => {
   });
 
   test('commands before any migration, and reindex with nothing ingested, say so and exit non-zero', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-cli-'));
+    const dir = await seededDataDir('hs-cli-');
     try {
       const env = { DATA_DIR: dir, EMBEDDED_DB_PORT: '0' };
       // Every command that needs the schema says so in one line, without a stack trace.

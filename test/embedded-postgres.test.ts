@@ -11,6 +11,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded
 import { isAppError } from '../src/errors/app-error.ts';
 import { silentLogger } from '../src/logger.ts';
 import { runCli, runCliProcess } from './support/run-cli.ts';
+import { seededDataDir } from './support/embedded-template.ts';
 
 const run = promisify(execFile);
 
@@ -106,7 +107,7 @@ describe('embedded PostgreSQL over the wire', () => {
 
 describe('embedded database ownership', () => {
   test('a second process on the same DATA_DIR gets "database in use by pid N"', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-lock-'));
+    const dir = await seededDataDir('hs-lock-');
     const server = await startEmbeddedPostgres({ dataDir: dir, port: 0, logger: silentLogger });
     try {
       const result = await runCliProcess(['migrate'], { DATA_DIR: dir, EMBEDDED_DB_PORT: '0' });

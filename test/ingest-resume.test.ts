@@ -7,10 +7,11 @@ import { parseConfig, type Config } from '../src/config/parse-config.ts';
 import { hnswIndexExists } from '../src/db/hnsw-index.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { silentLogger } from '../src/logger.ts';
-import { expectedRows, sampleCsv, tempDir } from './support/ingest-fixtures.ts';
+import { expectedRows, sampleCsv } from './support/ingest-fixtures.ts';
 import { runCli, spawnCli } from './support/run-cli.ts';
 import { freePort } from './support/serve-process.ts';
 import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { seededDataDir } from './support/embedded-template.ts';
 
 const ROWS = 1500;
 
@@ -47,7 +48,7 @@ for (const mode of ['embedded', 'server'] as const) {
   const skip = mode === 'server' && !TEST_DATABASE_URL ? 'TEST_DATABASE_URL is not set' : false;
   describe(`ingest killed with SIGKILL resumes exactly [${mode === 'embedded' ? 'pglite' : 'postgres'}]`, { skip }, () => {
     test('re-running after kill -9 ends with exactly the rows of a clean run, and the index', async () => {
-      const dir = tempDir('hs-resume-');
+      const dir = await seededDataDir('hs-resume-');
       const csv = sampleCsv(ROWS, 3000);
       const file = path.join(dir, 'input.csv');
       fs.writeFileSync(file, csv);

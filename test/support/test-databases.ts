@@ -1,12 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe } from 'node:test';
 import pg from 'pg';
 import { parseConfig, type Config } from '../../src/config/parse-config.ts';
 import { migrateToLatest } from '../../src/db/migrations.ts';
 import { openDatabase, type Database, type DatabaseMode } from '../../src/db/open-database.ts';
 import { silentLogger } from '../../src/logger.ts';
+import { seededDataDir } from './embedded-template.ts';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 
@@ -39,7 +38,7 @@ export function describeEachDatabase(
       let current: TestDatabase | undefined;
       let cleanup: (() => Promise<void>) | undefined;
       before(async () => {
-        const made = mode === 'embedded' ? makeEmbeddedConfig() : await makeServerDatabase();
+        const made = mode === 'embedded' ? await makeEmbeddedConfig() : await makeServerDatabase();
         cleanup = made.cleanup;
         const database = await openDatabase(made.config, silentLogger, { sessionSettings: options.sessionSettings, statementTimeoutMs: options.statementTimeoutMs });
         if (options.migrate !== false) await migrateToLatest(database.db);
@@ -57,8 +56,8 @@ export function describeEachDatabase(
   }
 }
 
-export function makeEmbeddedConfig(): { config: Config; cleanup: () => Promise<void> } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'headline-search-test-'));
+export async function makeEmbeddedConfig(): Promise<{ config: Config; cleanup: () => Promise<void> }> {
+  const dir = await seededDataDir('headline-search-test-');
   return {
     config: parseConfig({ DATA_DIR: dir, EMBEDDED_DB_PORT: '0', LOG_LEVEL: 'silent' }),
     cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }),
