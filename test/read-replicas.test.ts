@@ -57,7 +57,7 @@ describe('read replicas [postgres]', { skip: TEST_DATABASE_URL ? false : 'TEST_D
 
   /** An API on the primary for writes and reads routed per `env` (DATABASE_READ_URLS = the replica). */
   async function apiWithReplica(env: Record<string, string> = {}): Promise<{ server: ApiServer; reads: ReadRouter }> {
-    const config = parseConfig({ DATABASE_URL: made.url, DATABASE_READ_URLS: replicaUrl, REPLICA_CHECK_INTERVAL_MS: '100', ...env });
+    const config = parseConfig({ DATABASE_URL: made.url, DATABASE_READ_URLS: replicaUrl, REPLICA_CHECK_INTERVAL_MS: '100', LOG_LEVEL: 'silent', ...env });
     const reads = await openReadRouter(config, silentLogger, database);
     opened.push(reads);
     const server = await startApiServer({ database, reads, embedder, modelId: HASH_MODEL_ID, logger: silentLogger, port: 0 });
@@ -204,5 +204,16 @@ describe('read replicas [postgres]', { skip: TEST_DATABASE_URL ? false : 'TEST_D
       await onReplica.query('select pg_wal_replay_resume()').catch(() => undefined);
       await onReplica.end();
     }
+  });
+
+  test('a replica unreachable from the start: the API starts, reads go to the primary, /readyz says why', async () => {
+    const { server, reads } = await apiWithReplica({ DATABASE_READ_URLS: `${replicaUrl},postgres://postgres@127.0.0.1:1/nowhere` });
+    await until('replica-1 is in rotation', () => reads.status()[1]!.state === 'ok');
+    assert.equal(reads.status()[2]!.state, 'down');
+    for (const q of QUERIES) assert.ok((await searchPage(server, { q, first: 5, mode: 'SEMANTIC' })).edges.length === 5);
+    assert.equal(count(reads, 'replica-2'), 0);
+    assert.ok(count(reads, 'replica-1') >= QUERIES.length);
+    const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { ready: boolean; checks: { replicas: string } };
+    assert.equal(ready.checks.replicas, '1 of 2 in rotation (replica-2 down)');
   });
 });

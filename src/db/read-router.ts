@@ -68,7 +68,11 @@ export function createReadRouter(options: ReadRouterOptions): ReadRouter {
   const replicas = options.replicas.map((r, i) => entry(`replica-${i + 1}`, r));
   let turn = 0;
 
-  const stateOf = (r: PoolEntry): ReadPoolState => (r.failures >= failuresToExclude ? 'down' : r.lagMs === null || r.lagMs > maxLagMs ? 'behind' : 'ok');
+  // Never measured: down if it could not be reached, behind until its first check otherwise.
+  const stateOf = (r: PoolEntry): ReadPoolState => {
+    if (r.failures >= failuresToExclude || (r.lagMs === null && r.failures > 0)) return 'down';
+    return r.lagMs === null || r.lagMs > maxLagMs ? 'behind' : 'ok';
+  };
   const lastState = new Map(replicas.map((r) => [r, stateOf(r)]));
   const noteState = (r: PoolEntry, reason: string) => {
     const state = stateOf(r);
