@@ -21,7 +21,8 @@ const script = async (...args: string[]) => (await run('bash', [SCRIPT, ...args]
 /**
  * A streaming replica of TEST_DATABASE_URL's server made by scripts/replica.sh. It is
  * destroyed (cluster stopped, slot dropped, directory removed) by `destroy`, and also when
- * the process exits without it, so a failed or interrupted suite leaves nothing running.
+ * the process exits or is interrupted without it, so a failed or interrupted suite leaves
+ * nothing running.
  */
 export async function createReplica(port = REPLICA_PORT): Promise<Replica> {
   const dir = `/tmp/headline-search-test-replica-${port}`;
@@ -34,7 +35,19 @@ export async function createReplica(port = REPLICA_PORT): Promise<Replica> {
       // nothing more can be done while exiting
     }
   };
+  // Interrupted (Ctrl-C, a runner's timeout): 'exit' alone would not run.
+  const onSignal = (signal: NodeJS.Signals) => {
+    onExit();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  const forget = () => {
+    process.removeListener('exit', onExit);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  };
   process.once('exit', onExit);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const out = await script('create', String(port), dir);
     const url = /REPLICA_URL=(\S+)/.exec(out)?.[1];
@@ -44,13 +57,13 @@ export async function createReplica(port = REPLICA_PORT): Promise<Replica> {
       stop: async () => void (await script('stop', dir)),
       start: async () => void (await script('start', dir)),
       destroy: async () => {
-        process.removeListener('exit', onExit);
+        forget();
         await script('destroy', dir);
       },
     };
   } catch (error) {
     onExit();
-    process.removeListener('exit', onExit);
+    forget();
     throw error;
   }
 }
