@@ -11,6 +11,7 @@ import { toVectorLiteral } from '../src/db/vector-literal.ts';
 import type { QueryEmbedder } from '../src/embedding/query-embedder.ts';
 import { silentLogger } from '../src/logger.ts';
 import { loadFixture, queryEmbedder } from './support/graphql-fixture.ts';
+import type { SearchRow } from './support/search-row.ts';
 import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
 
 // docs/sharding.md's design for Citus, checked where plain PostgreSQL can check it: one
@@ -23,13 +24,7 @@ const QUERIES = ['drought hits farmers', 'council rates rise', 'police investiga
 const K = 10;
 const POOL = 50;
 
-interface Row {
-  id: string;
-  published_on: string;
-  text: string;
-  similarity: number;
-  rank: number;
-}
+type Row = SearchRow;
 interface Candidate {
   id: string;
   distance: number;
@@ -58,7 +53,9 @@ describe('sharding design, two local databases as shards [postgres]', { skip: TE
   before(async () => {
     for (let i = 0; i < 3; i++) made.push(await makeServerDatabase());
     // One connection each, so that session settings (SET) hold for every later statement.
-    [whole, ...shards] = await Promise.all(made.map((m) => openDatabase(m.config, silentLogger, { poolSize: 1 })));
+    const opened = await Promise.all(made.map((m) => openDatabase(m.config, silentLogger, { poolSize: 1 })));
+    whole = opened[0]!;
+    shards = opened.slice(1);
     embedder = await queryEmbedder();
     const loader = await openDatabase(made[0]!.config, silentLogger);
     try {
