@@ -36,10 +36,10 @@ async function gql<T = Record<string, unknown>>(server: ApiServer, query: string
 const searchPage = async (server: ApiServer, variables: Record<string, unknown>) => (await gql<{ search: Page }>(server, SEARCH, variables)).search;
 const count = (reads: ReadRouter, name: string) => reads.status().find((p) => p.name === name)!.queries;
 
-async function until(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
+async function until(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 60_000, state: () => unknown = () => undefined): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}: ${JSON.stringify(await state())}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -164,6 +164,8 @@ describe('read replicas [postgres]', { skip: TEST_DATABASE_URL ? false : 'TEST_D
 
     await replica.start();
     await until('the replica is back in rotation', () => reads.status()[1]!.state === 'ok');
+    // Back in rotation means answering and not behind; it streams from the primary again too.
+    await waitForReplay(made.url, replicaUrl);
     const onReplica = count(reads, 'replica-1');
     const onPrimary = count(reads, 'primary');
     for (const q of QUERIES) await searchPage(server, { q, first: 5 });
@@ -185,7 +187,12 @@ describe('read replicas [postgres]', { skip: TEST_DATABASE_URL ? false : 'TEST_D
         select '2022-01-01', 'replica lag canary', embedding, embedding_reduced from headlines order by id limit 1
         returning id`.execute(database.db);
       const id = rows[0]!.id;
-      await until('the replica is behind', () => reads.status()[1]!.state === 'behind', 30_000);
+      // It has the write's WAL, and does not apply it.
+      await waitForReplay(made.url, replicaUrl, 60_000, true);
+      await until('the replica is behind', () => reads.status()[1]!.state === 'behind', 30_000, async () => ({
+        pools: reads.status(),
+        replica: (await onReplica.query('select pg_get_wal_replay_pause_state() as pause, pg_last_wal_receive_lsn()::text as received, pg_last_wal_replay_lsn()::text as replayed, pg_last_xact_replay_timestamp()::text as replayed_at')).rows[0],
+      }));
       assert.ok(reads.status()[1]!.lagMs! > 1500);
       const onPrimary = count(reads, 'primary');
       const headline = `query($id: ID!) { headline(id: $id) { text } }`;

@@ -68,8 +68,11 @@ export async function createReplica(port = REPLICA_PORT): Promise<Replica> {
   }
 }
 
-/** Waits until the replica has replayed everything the primary had written when called. */
-export async function waitForReplay(primaryUrl: string, replicaUrl: string, timeoutMs = 60_000): Promise<void> {
+/**
+ * Waits until the replica has replayed (or, with `received`, only received: its replay may
+ * be paused) everything the primary had written when called.
+ */
+export async function waitForReplay(primaryUrl: string, replicaUrl: string, timeoutMs = 60_000, received = false): Promise<void> {
   const primary = new pg.Client({ connectionString: primaryUrl });
   const replica = new pg.Client({ connectionString: replicaUrl });
   await primary.connect();
@@ -78,9 +81,10 @@ export async function waitForReplay(primaryUrl: string, replicaUrl: string, time
     const { rows } = await primary.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const done = await replica.query<{ caught: boolean }>('select pg_last_wal_replay_lsn() >= $1::pg_lsn as caught', [rows[0]!.lsn]);
+      const position = received ? 'pg_last_wal_receive_lsn()' : 'pg_last_wal_replay_lsn()';
+      const done = await replica.query<{ caught: boolean }>(`select coalesce(${position} >= $1::pg_lsn, false) as caught`, [rows[0]!.lsn]);
       if (done.rows[0]!.caught) return;
-      if (Date.now() > deadline) throw new Error(`replica did not replay up to ${rows[0]!.lsn} within ${timeoutMs} ms`);
+      if (Date.now() > deadline) throw new Error(`replica did not ${received ? 'receive' : 'replay'} up to ${rows[0]!.lsn} within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 50));
     }
   } finally {
