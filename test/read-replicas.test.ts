@@ -13,6 +13,7 @@ import { silentLogger } from '../src/logger.ts';
 import { startApiServer, type ApiServer } from '../src/server/start-api-server.ts';
 import { loadFixture, queryEmbedder } from './support/graphql-fixture.ts';
 import { createReplica, onServer, waitForReplay, type Replica } from './support/replica.ts';
+import { startServeProcess } from './support/serve-process.ts';
 import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
 
 interface Page {
@@ -222,5 +223,23 @@ describe('read replicas [postgres]', { skip: TEST_DATABASE_URL ? false : 'TEST_D
     assert.ok(count(reads, 'replica-1') >= QUERIES.length);
     const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { ready: boolean; checks: { replicas: string } };
     assert.equal(ready.checks.replicas, '1 of 2 in rotation (replica-2 down)');
+  });
+
+  test('`headlines serve` with DATABASE_READ_URLS reads on the replica', async () => {
+    const serve = await startServeProcess({ DATABASE_URL: made.url, DATABASE_READ_URLS: replicaUrl, EMBED_MODEL: 'hash' });
+    try {
+      await until('the server is ready', async () => (await fetch(`${serve.url}/readyz`)).status === 200);
+      const ready = (await (await fetch(`${serve.url}/readyz`)).json()) as { checks: { replicas: string } };
+      assert.equal(ready.checks.replicas, '1 of 1 in rotation');
+      const response = await fetch(`${serve.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: SEARCH, variables: { q: QUERIES[0], first: 15 } }) });
+      const served = ((await response.json()) as { data: { search: Page } }).data.search;
+      assert.deepEqual(served, await searchPage(primaryOnly, { q: QUERIES[0], first: 15 }));
+      const metrics = await (await fetch(`${serve.url}/metrics`)).text();
+      assert.match(metrics, /headline_search_read_pool_queries_total\{pool="replica-1"\} [1-9]/);
+      assert.match(metrics, /headline_search_read_pool_queries_total\{pool="primary"\} 0\b/);
+      assert.match(serve.log(), /read pool replica-1: ok/);
+    } finally {
+      await serve.stop();
+    }
   });
 });
