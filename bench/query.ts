@@ -2,6 +2,8 @@
 // hybrid against semantic at concurrency 1, request by request) and semantic recall@10
 // against exact 512-d cosine, on the whole 98,908-row sample in a real PostgreSQL.
 // Prints figures; asserts nothing. BENCH_CORPUS_URL reuses an already loaded database.
+// BENCH_REPLICA=1 adds reads through a streaming replica of the server (scripts/replica.sh,
+// port BENCH_REPLICA_PORT, 5442) against reads on the primary; BENCH_REPLICA=only runs just that.
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +15,7 @@ import { createEmbedder } from '../src/embedding/create-embedder.ts';
 import { readStsPairs } from '../src/eval/read-sts-pairs.ts';
 import { silentLogger } from '../src/logger.ts';
 import { spawnCli } from '../test/support/run-cli.ts';
+import { createReplica, onServer, waitForReplay } from '../test/support/replica.ts';
 import { DEFAULT_SEARCH_MODE } from '../src/shared/search-mode.ts';
 import { ADMIN_URL } from './bench-databases.ts';
 import { median, percentile } from './stats.ts';
@@ -113,9 +116,53 @@ async function compareModes(url: string, queries: string[]): Promise<void> {
   console.log(`hybrid p50 - semantic p50 (same run): ${gap.toFixed(1)} ms; errors ${result.errors + result.non2xx}`);
 }
 
+/**
+ * The same distinct, uncached searches served by one API process reading on the primary, and
+ * by one reading through DATABASE_READ_URLS on a streaming replica of it, on this machine.
+ * The two alternate, twice per concurrency, so both see the same load from the rest of it.
+ */
+async function compareReplica(url: string): Promise<void> {
+  const started = Date.now();
+  const replica = await createReplica(Number(process.env.BENCH_REPLICA_PORT ?? 5442));
+  try {
+    const replicaUrl = onServer(replica.url, url);
+    await waitForReplay(url, replicaUrl, 600_000);
+    console.log(`replica: pg_basebackup of the whole server and start in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    const setups = [
+      // One benchmark client is one client to the rate limiter: off, or it measures 429s.
+      ['reads on the primary', { DATABASE_URL: url, QUERY_CACHE_SIZE: '0', RATE_LIMIT_PER_MINUTE: '0' }],
+      ['reads on the replica', { DATABASE_URL: url, QUERY_CACHE_SIZE: '0', RATE_LIMIT_PER_MINUTE: '0', DATABASE_READ_URLS: replicaUrl }],
+    ] as const;
+    const servers = await Promise.all(setups.map(([, env]) => startServer(env)));
+    for (const server of servers) await load(server.url, 4, distinct.slice(-200)); // warm up
+    for (const connections of [1, 16]) {
+      const runs: Array<Array<Awaited<ReturnType<typeof load>>>> = [[], []];
+      for (let round = 0; round < 2; round++) {
+        for (const [i, server] of servers.entries()) runs[i]!.push(await load(server.url, connections, distinct.slice(round * 5000 + i * 2500)));
+      }
+      for (const [i, [label]] of setups.entries()) {
+        const r = runs[i]!;
+        console.log(`${label}, cache off, distinct queries, concurrency ${connections}, 2 runs: ${r.map((x) => x.rps.toFixed(0)).join(' / ')} req/s; p50 ${r.map((x) => x.p50.toFixed(1)).join(' / ')} ms, p99 ${r.map((x) => x.p99.toFixed(1)).join(' / ')} ms; errors ${r.reduce((a, x) => a + x.errors, 0)}`);
+      }
+    }
+    const metrics = await (await fetch(`${servers[1]!.url}/metrics`)).text();
+    const reads = (pool: string) => Number(new RegExp(`headline_search_read_pool_queries_total\\{pool="${pool}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+    const lag = /headline_search_replica_lag_seconds\{pool="replica-1"\} (\S+)/.exec(metrics)?.[1];
+    console.log(`replica server's reads: replica-1 ${reads('replica-1')}, primary ${reads('primary')}; last measured lag ${lag === undefined ? '?' : `${(Number(lag) * 1000).toFixed(0)} ms`}`);
+    for (const server of servers) {
+      server.child.kill('SIGTERM');
+      await new Promise((r) => server.child.on('exit', r));
+    }
+  } finally {
+    await replica.destroy();
+  }
+}
+
 const url = await corpusUrl();
 const cacheOff = { DATABASE_URL: url, QUERY_CACHE_SIZE: '0' };
-console.log(`bench:query  ${ROWS} headlines, real PostgreSQL; ${os.availableParallelism()} cores; ${SECONDS} s per run; default mode: ${DEFAULT_SEARCH_MODE}`);
+console.log(`bench:query  ${ROWS} headlines, real PostgreSQL; ${os.availableParallelism()} cores; ${SECONDS} s per run; default mode: ${DEFAULT_SEARCH_MODE}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+if (process.env.BENCH_REPLICA) await compareReplica(url);
+if (process.env.BENCH_REPLICA === 'only') process.exit(0);
 for (const [label, env, queries] of [
   ['cache off, distinct queries', cacheOff, distinct],
   ['cache on, 20 repeated queries', { DATABASE_URL: url }, repeated],

@@ -67,6 +67,16 @@ if [ -z "$have" ] || ! version_ge "$have" "$MIN_VECTOR"; then
   fi
 fi
 
+# Streaming replicas of this server (scripts/start-replica.sh, test/read-replicas.test.ts)
+# connect for replication, which pg_hba's "all" databases do not cover. One line, added once,
+# then a reload (never a restart: other clients stay connected).
+if [ -z "$(psql_admin -c "select 1 from pg_hba_file_rules where 'replication' = any(database) and type = 'host' and address = '127.0.0.1' and error is null limit 1")" ]; then
+  hba=$(psql_admin -c "show hba_file")
+  log "allowing replication connections from 127.0.0.1 in $hba; reloading"
+  printf '# headline-search: streaming replicas for the test suite\nhost replication all 127.0.0.1/32 trust\n' >> "$hba"
+  psql_admin -c "select pg_reload_conf()" >/dev/null
+fi
+
 # A fresh database each run, so test results never depend on a previous run's leftovers.
 psql_admin -c "drop database if exists $TEST_DB with (force)"
 psql_admin -c "create database $TEST_DB"

@@ -111,3 +111,22 @@ test('API protection: every bad variable is named in one error', () => {
     },
   );
 });
+
+test('read replicas: DATABASE_READ_URLS split on commas, lag bound and check interval; they need DATABASE_URL', () => {
+  const none = parseConfig({});
+  assert.deepEqual([none.databaseReadUrls, none.maxReplicaLagMs, none.replicaCheckIntervalMs], [[], 5000, 1000]);
+  const two = parseConfig({ DATABASE_URL: 'postgres://u@primary/x', DATABASE_READ_URLS: ' postgres://u@r1/x , postgresql://u:p@r2:5433/x,', MAX_REPLICA_LAG_MS: '250', REPLICA_CHECK_INTERVAL_MS: '100' });
+  assert.deepEqual(two.databaseReadUrls, ['postgres://u@r1/x', 'postgresql://u:p@r2:5433/x']);
+  assert.equal(two.maxReplicaLagMs, 250);
+  assert.equal(two.replicaCheckIntervalMs, 100);
+  assert.throws(() => parseConfig({ DATABASE_READ_URLS: 'postgres://u@r1/x' }), /DATABASE_READ_URLS needs DATABASE_URL/);
+  assert.throws(
+    () => parseConfig({ DATABASE_URL: 'postgres://u@primary/x', DATABASE_READ_URLS: 'postgres://u@r1/x,mysql://u:hunter2@r2/x', MAX_REPLICA_LAG_MS: '0' }),
+    (error: unknown) => {
+      assert.match((error as Error).message, /DATABASE_READ_URLS: expected comma-separated postgres:\/\/ URLs, got "mysql:\/\/u:\*\*\*@r2\/x"/);
+      assert.match((error as Error).message, /MAX_REPLICA_LAG_MS="0"/);
+      assert.doesNotMatch((error as Error).message, /hunter2/);
+      return true;
+    },
+  );
+});

@@ -8,7 +8,8 @@ import type { Logger } from '../logger.ts';
 import { startQueryEmbeddingWorker } from '../search/query-embedding-worker.ts';
 import { startApiServer } from '../server/start-api-server.ts';
 import { CleanupStack } from './cleanup-stack.ts';
-import { openApiDatabase } from './open-api-database.ts';
+import { apiConnectionOptions, openApiDatabase } from './open-api-database.ts';
+import { openReadRouter } from './open-read-router.ts';
 
 export interface ApiOptions {
   readonly port: number;
@@ -30,6 +31,8 @@ export interface Api {
 export function createApi(config: Config, logger: Logger, options: ApiOptions): Promise<Api> {
   return CleanupStack.build(async (stack) => {
     const database = options.database ?? (await stack.open(() => openApiDatabase(config, logger), (d) => d.close()));
+    // Searches, lookups and stats read on the replicas; everything that writes, and the LISTEN worker, stays on `database`.
+    const reads = await stack.open(() => openReadRouter(config, logger, database, apiConnectionOptions(config)), (r) => r.close());
     // Not awaited: the server listens while the model loads (/readyz says 503 until it is in).
     const model = (options.createModel ?? (() => createEmbedder(config, logger, 'server')))();
     const embedder = await stack.open(() => createQueryEmbedder(model, { cacheSize: config.queryCacheSize }), (e) => e.close());
@@ -37,7 +40,7 @@ export function createApi(config: Config, logger: Logger, options: ApiOptions): 
       ? (text: string, embedding: Float32Array) => void recordServedQuery(database.db, text, embedding).catch((e: Error) => logger.warn(`LOG_QUERIES: ${e.message}`))
       : undefined;
     const server = await stack.open(
-      () => startApiServer({ database, embedder, modelId: configuredModelId(config), logger, port: options.port, onQuery, settings: config }),
+      () => startApiServer({ database, reads, embedder, modelId: configuredModelId(config), logger, port: options.port, onQuery, settings: config }),
       (s) => s.close(),
     );
     await stack.open(

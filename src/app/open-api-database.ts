@@ -1,5 +1,5 @@
 import type { Config } from '../config/parse-config.ts';
-import { openDatabase, type Database } from '../db/open-database.ts';
+import { openDatabase, type Database, type OpenDatabaseOptions } from '../db/open-database.ts';
 import type { Logger } from '../logger.ts';
 
 /** Search tunables from the environment, applied per connection; unset ones keep the database's defaults. */
@@ -10,7 +10,12 @@ function searchSettings(config: Config): Record<string, string> {
   return settings;
 }
 
+/** Every connection the API searches on, primary or replica: statement timeout and search settings. */
+export function apiConnectionOptions(config: Config): OpenDatabaseOptions {
+  return { statementTimeoutMs: config.statementTimeoutMs, sessionSettings: searchSettings(config) };
+}
+
 /** The database as the API uses it: statement timeout and search settings on every connection. */
 export function openApiDatabase(config: Config, logger: Logger): Promise<Database> {
-  return openDatabase(config, logger, { statementTimeoutMs: config.statementTimeoutMs, sessionSettings: searchSettings(config) });
+  return openDatabase(config, logger, apiConnectionOptions(config));
 }

@@ -5,15 +5,17 @@ import type { Logger } from '../logger.ts';
 import { SearchService, type PageRequest } from '../search/search-service.ts';
 import type { SearchPage } from '../shared/search-types.ts';
 import { CleanupStack } from './cleanup-stack.ts';
+import { openReadRouter } from './open-read-router.ts';
 import { openMigratedDatabase } from './with-database.ts';
 
-/** `headlines search`: one page from the same service as the API, then everything closed. */
+/** `headlines search`: one page from the same service as the API (on a read replica when there are any), then everything closed. */
 export async function searchOnce(config: Config, logger: Logger, text: string, page: PageRequest): Promise<SearchPage> {
   const stack = new CleanupStack();
   try {
     const database = await stack.open(() => openMigratedDatabase(config, logger), (d) => d.close());
     const embedder = await stack.open(async () => createQueryEmbedder(await createEmbedder(config, logger, 'query'), { cacheSize: 0 }), (e) => e.close());
-    return await new SearchService({ db: database.db, embedder, modelId: configuredModelId(config) }).search(text, page);
+    const reads = await stack.open(() => openReadRouter(config, logger, database), (r) => r.close());
+    return await new SearchService({ db: reads.db, embedder, modelId: configuredModelId(config) }).search(text, page);
   } finally {
     await stack.close();
   }

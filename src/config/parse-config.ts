@@ -34,6 +34,12 @@ export type TrustProxy = boolean | number | readonly string[];
 export interface Config {
   /** Unset: the embedded PGlite database under `dataDir`. */
   readonly databaseUrl: string | undefined;
+  /** Read replicas of DATABASE_URL (streaming replication); searches, lookups and stats read there. Empty: all on the primary. */
+  readonly databaseReadUrls: readonly string[];
+  /** A replica further behind the primary than this is taken out of the read rotation until it catches up. */
+  readonly maxReplicaLagMs: number;
+  /** How often each replica's health and lag are checked, in milliseconds. */
+  readonly replicaCheckIntervalMs: number;
   /** How long to wait for a database connection before giving up, in milliseconds. */
   readonly databaseConnectTimeoutMs: number;
   readonly dataDir: string;
@@ -123,6 +129,15 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     problems.push(`DATABASE_URL: expected postgres://user@host:port/database (or postgresql://), got ${JSON.stringify(redactUrl(databaseUrl))}`);
   }
 
+  const databaseReadUrls = (value('DATABASE_READ_URLS') ?? '').split(',').map((u) => u.trim()).filter((u) => u !== '');
+  const badReadUrls = databaseReadUrls.filter((u) => !isPostgresUrl(u));
+  if (badReadUrls.length > 0) {
+    problems.push(`DATABASE_READ_URLS: expected comma-separated postgres:// URLs, got ${badReadUrls.map((u) => JSON.stringify(redactUrl(u))).join(', ')}`);
+  }
+  if (databaseReadUrls.length > 0 && databaseUrl === undefined) {
+    problems.push('DATABASE_READ_URLS needs DATABASE_URL: replicas stream from a PostgreSQL server, and the embedded database has none');
+  }
+
   const logLevelRaw = value('LOG_LEVEL')?.toLowerCase() ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevelRaw)) {
     problems.push(`LOG_LEVEL=${JSON.stringify(logLevelRaw)}: expected one of ${LOG_LEVELS.join(', ')}`);
@@ -149,6 +164,9 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
 
   const config: Config = {
     databaseUrl,
+    databaseReadUrls: Object.freeze(badReadUrls.length > 0 ? [] : databaseReadUrls),
+    maxReplicaLagMs: integer('MAX_REPLICA_LAG_MS', 5000, 1, 86_400_000),
+    replicaCheckIntervalMs: integer('REPLICA_CHECK_INTERVAL_MS', 1000, 50, 600_000),
     databaseConnectTimeoutMs: integer('DATABASE_CONNECT_TIMEOUT_MS', 10_000, 1, 600_000),
     dataDir: path.resolve(cwd, value('DATA_DIR') ?? '.data'),
     port: port('PORT', 4000),

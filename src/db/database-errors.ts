@@ -14,6 +14,18 @@ function isDatabaseUnavailable(error: unknown): boolean {
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/i.test(e.message ?? '');
 }
 
+/**
+ * True when a read that failed on a replica should be run again on the primary: the
+ * replica is unreachable or went away, or cancelled the read for a conflict with WAL
+ * replay (40001). A statement timeout (57014) is not retried: the primary would be asked
+ * to do the same slow work with less time left.
+ */
+export function isReplicaFailure(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  if (code === '57014') return false;
+  return code === '40001' || isDatabaseUnavailable(error);
+}
+
 /** Rethrows database outages as SERVICE_UNAVAILABLE; anything else unchanged. */
 export function asServiceError(error: unknown): unknown {
   if (error instanceof AppError) return error;

@@ -35,15 +35,16 @@ const types = {
     oid === pg.types.builtins.DATE ? (v: string) => v : pg.types.getTypeParser(oid, format),
 };
 
+export interface PooledDatabase {
+  readonly pool: pg.Pool;
+  readonly db: Kysely<DB>;
+}
+
 /**
- * One entry point for both modes: a real server from DATABASE_URL, or the embedded
- * PGlite served on loopback. Either way the caller gets the same pg.Pool + Kysely.
+ * A pg.Pool and its Kysely, nothing asked of the server yet: the primary's (below) and each
+ * read replica's, which may well be down when the API starts.
  */
-export async function openDatabase(config: Config, logger: Logger, options: OpenDatabaseOptions = {}): Promise<Database> {
-  const embedded = config.databaseUrl === undefined
-    ? await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedDbPort, logger })
-    : undefined;
-  const connectionString = embedded?.connectionString ?? config.databaseUrl!;
+export function connectPool(connectionString: string, config: Pick<Config, 'databaseConnectTimeoutMs'>, logger: Logger, options: OpenDatabaseOptions = {}): PooledDatabase {
   const timeout = options.statementTimeoutMs ?? 0;
   const pool = new pg.Pool({
     connectionString,
@@ -67,6 +68,19 @@ export async function openDatabase(config: Config, logger: Logger, options: Open
       },
     }),
   });
+  return { pool, db };
+}
+
+/**
+ * One entry point for both modes: a real server from DATABASE_URL, or the embedded
+ * PGlite served on loopback. Either way the caller gets the same pg.Pool + Kysely.
+ */
+export async function openDatabase(config: Config, logger: Logger, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const embedded = config.databaseUrl === undefined
+    ? await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedDbPort, logger })
+    : undefined;
+  const connectionString = embedded?.connectionString ?? config.databaseUrl!;
+  const { pool, db } = connectPool(connectionString, config, logger, options);
   const close = async () => {
     await db.destroy();
     await embedded?.close();

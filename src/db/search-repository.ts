@@ -30,7 +30,7 @@ export async function findHeadline(db: Kysely<DB>, id: string): Promise<Headline
   return row ? { id: row.id, publishedOn: row.published_on, text: row.text } : null;
 }
 
-export async function corpusStats(db: Kysely<DB>): Promise<Omit<CorpusStats, 'model'> & { model: string | null }> {
+export async function corpusStats(db: Kysely<DB>): Promise<Omit<CorpusStats, 'model' | 'replicaLagMs'> & { model: string | null }> {
   const { rows } = await sql<{ n: number; earliest: string | null; latest: string | null; model: string | null; kind: string | null; dims: number | null }>`
     select (select count(*)::int from headlines) as n,
            (select min(published_on) from headlines) as earliest,

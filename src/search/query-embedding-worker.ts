@@ -1,6 +1,6 @@
 import { listenChannel, type ChannelListener } from '../db/listen-channel.ts';
 import type { Database } from '../db/open-database.ts';
-import { pendingQueries, storeQueryEmbedding, storeQueryError, type PendingQuery } from '../db/search-queries-repository.ts';
+import { withPendingQueries, type PendingQuery, type QueryResults } from '../db/search-queries-repository.ts';
 import { normalizeText } from '../embedding/normalize-text.ts';
 import { isAppError, ErrorCode } from '../errors/app-error.ts';
 import type { Logger } from '../logger.ts';
@@ -23,7 +23,8 @@ export interface QueryEmbeddingWorkerOptions {
 /**
  * Fills search_queries.embedding for rows inserted by SQL users. Woken by the insert
  * trigger's NOTIFY on a real server, and by polling as a fallback. A row that cannot be
- * embedded gets `error` set; it never stops the worker.
+ * embedded gets `error` set; it never stops the worker. Any number of workers (API
+ * instances, `embed-queries`) may share a server: each row is embedded by exactly one.
  */
 export async function startQueryEmbeddingWorker(options: QueryEmbeddingWorkerOptions): Promise<QueryEmbeddingWorker> {
   const { database, logger } = options;
@@ -32,14 +33,14 @@ export async function startQueryEmbeddingWorker(options: QueryEmbeddingWorkerOpt
   let running: Promise<number> | null = null;
   let again = false;
 
-  const handle = async (rows: readonly PendingQuery[]) => {
+  const handle = async (rows: readonly PendingQuery[], store: QueryResults) => {
     const normalized = rows.map((r) => ({ id: r.id, text: normalizeText(r.text) }));
     const good = normalized.filter((r) => r.text !== '');
-    for (const row of normalized.filter((r) => r.text === '')) await storeQueryError(database.db, row.id, 'empty text: nothing to embed');
+    for (const row of normalized.filter((r) => r.text === '')) await store.error(row.id, 'empty text: nothing to embed');
     if (good.length === 0) return;
     try {
       const vectors = await options.embed(good.map((r) => r.text));
-      for (const [i, row] of good.entries()) await storeQueryEmbedding(database.db, row.id, vectors[i]!);
+      for (const [i, row] of good.entries()) await store.embedding(row.id, vectors[i]!);
     } catch (error) {
       // No model (it failed to load): the rows are not at fault, so they stay pending.
       if (isAppError(error, ErrorCode.SERVICE_UNAVAILABLE)) throw error;
@@ -47,22 +48,26 @@ export async function startQueryEmbeddingWorker(options: QueryEmbeddingWorkerOpt
       for (const row of good) {
         try {
           const [vector] = await options.embed([row.text]);
-          await storeQueryEmbedding(database.db, row.id, vector!);
+          await store.embedding(row.id, vector!);
         } catch (rowError) {
           if (isAppError(rowError, ErrorCode.SERVICE_UNAVAILABLE)) throw rowError;
-          await storeQueryError(database.db, row.id, (rowError as Error).message.slice(0, 500));
+          await store.error(row.id, (rowError as Error).message.slice(0, 500));
         }
       }
     }
   };
 
+  // Several API instances may embed from one server: each batch is claimed while it is embedded.
+  const lock = database.mode === 'server';
   const drainOnce = async (): Promise<number> => {
     let handled = 0;
     for (;;) {
-      const rows = await pendingQueries(database.db, batchSize);
-      if (rows.length === 0) return handled;
-      await handle(rows);
-      handled += rows.length;
+      const n = await withPendingQueries(database.db, batchSize, lock, async (rows, store) => {
+        await handle(rows, store);
+        return rows.length;
+      });
+      if (n === 0) return handled;
+      handled += n;
     }
   };
 

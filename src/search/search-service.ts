@@ -24,6 +24,8 @@ export interface SearchServiceDeps {
   readonly embedder: QueryEmbedder;
   readonly modelId: string;
   readonly instrumentation?: Instrumentation;
+  /** How stale reads may be (read replicas); none: reads are on the primary. */
+  readonly replicaLagMs?: () => number | null;
   /** Called with each served query and its vector (LOG_QUERIES); must not throw. */
   readonly onQuery?: (text: string, embedding: Float32Array) => void;
 }
@@ -76,7 +78,8 @@ export class SearchService {
 
   async stats(): Promise<CorpusStats> {
     const stats = await this.db('corpus_stats', () => corpusStats(this.deps.db));
-    return { ...stats, model: stats.model ?? this.deps.modelId };
+    const lag = this.deps.replicaLagMs?.() ?? null;
+    return { ...stats, model: stats.model ?? this.deps.modelId, replicaLagMs: lag === null ? null : Math.round(lag) };
   }
 
   private pageArgs(page: PageRequest): { first: number; range: DateRange } {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { ReadRouter } from '../db/read-router.ts';
 import client from 'prom-client';
 import type { Instrumentation } from '../search/instrumentation.ts';
 
@@ -11,7 +12,7 @@ export interface Metrics {
 const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /** Prometheus metrics on a registry of our own (no global state shared with other code). */
-export function createMetrics(pool: pg.Pool): Metrics {
+export function createMetrics(pool: pg.Pool, reads?: ReadRouter): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   const requests = new client.Counter({ name: 'headline_search_graphql_requests_total', help: 'GraphQL requests by operation and outcome', labelNames: ['operation', 'outcome'], registers: [registry] });
@@ -29,6 +30,7 @@ export function createMetrics(pool: pg.Pool): Metrics {
       this.set({ state: 'waiting' }, pool.waitingCount);
     },
   });
+  if (reads && reads.replicaCount > 0) registerReadPoolMetrics(registry, reads);
 
   const timed = async <T>(end: () => void, work: () => Promise<T>) => {
     try {
@@ -48,4 +50,49 @@ export function createMetrics(pool: pg.Pool): Metrics {
       duration.observe({ operation }, seconds);
     },
   };
+}
+
+/** Per read pool (primary, replica-1…): statements, failures, lag, and whether it is in rotation. */
+function registerReadPoolMetrics(registry: client.Registry, reads: ReadRouter): void {
+  new client.Counter({
+    name: 'headline_search_read_pool_queries_total',
+    help: 'Read statements answered, by pool (primary counts reads that found no replica in rotation or fell back)',
+    labelNames: ['pool'],
+    registers: [registry],
+    collect: function () {
+      this.reset();
+      for (const p of reads.status()) this.inc({ pool: p.name }, p.queries);
+    },
+  });
+  new client.Counter({
+    name: 'headline_search_read_pool_errors_total',
+    help: 'Read statements that failed, by pool (a replica failure is retried on the primary)',
+    labelNames: ['pool'],
+    registers: [registry],
+    collect: function () {
+      this.reset();
+      for (const p of reads.status()) this.inc({ pool: p.name }, p.errors);
+    },
+  });
+  new client.Gauge({
+    name: 'headline_search_replica_lag_seconds',
+    help: 'Last measured lag of each read replica behind the primary',
+    labelNames: ['pool'],
+    registers: [registry],
+    collect: function () {
+      this.reset();
+      for (const p of reads.status()) if (p.name !== 'primary' && p.lagMs !== null) this.set({ pool: p.name }, p.lagMs / 1000);
+    },
+  });
+  new client.Gauge({
+    name: 'headline_search_read_pool_in_rotation',
+    help: 'Whether a read pool takes reads: 1 in rotation, 0 down or behind; the primary is 1 when no replica is in rotation',
+    labelNames: ['pool'],
+    registers: [registry],
+    collect: function () {
+      const pools = reads.status();
+      const replicasIn = pools.filter((p) => p.name !== 'primary' && p.state === 'ok').length;
+      for (const p of pools) this.set({ pool: p.name }, p.name === 'primary' ? Number(replicasIn === 0) : Number(p.state === 'ok'));
+    },
+  });
 }

@@ -1,10 +1,27 @@
 import { checkDatabase } from '../db/check-database.ts';
 import type { Database } from '../db/open-database.ts';
+import type { ReadRouter } from '../db/read-router.ts';
 import type { ModelState } from '../embedding/query-embedder.ts';
 
 export interface Readiness {
   readonly ready: boolean;
-  readonly checks: { readonly database: string; readonly model: string; readonly migrations: string };
+  readonly checks: {
+    readonly database: string;
+    readonly model: string;
+    readonly migrations: string;
+    /** With read replicas only: how many are in rotation. None is no reason to be unready (reads fall back to the primary), but it is said here. */
+    readonly replicas?: string;
+  };
+}
+
+/** `2 of 2 in rotation`, or which are out and why. */
+export function describeReplicas(reads: ReadRouter): string {
+  const replicas = reads.status().filter((p) => p.name !== 'primary');
+  const out = replicas.filter((p) => p.state !== 'ok');
+  const inRotation = replicas.length - out.length;
+  const why = out.map((p) => `${p.name} ${p.state}`).join(', ');
+  if (inRotation === 0) return `none in rotation, reads on the primary (${why})`;
+  return `${inRotation} of ${replicas.length} in rotation${why ? ` (${why})` : ''}`;
 }
 
 /**
@@ -12,9 +29,10 @@ export interface Readiness {
  * `migrationsKnownCurrent`: skip the migrations check (several catalog queries) when a
  * recent probe found none pending, so that probes stay cheap while the server is busy.
  */
-export async function checkReadiness(database: Database, model: () => ModelState, options: { migrationsKnownCurrent?: boolean } = {}): Promise<Readiness> {
+export async function checkReadiness(database: Database, model: () => ModelState, options: { migrationsKnownCurrent?: boolean; reads?: ReadRouter } = {}): Promise<Readiness> {
   const health = await checkDatabase(database.db, options);
   const state = model();
   const modelCheck = state.state === 'ready' ? 'ok' : state.state === 'failed' ? `failed: ${state.reason}` : 'loading';
-  return { ready: health.database === 'ok' && health.migrations === 'ok' && modelCheck === 'ok', checks: { database: health.database, model: modelCheck, migrations: health.migrations } };
+  const replicas = options.reads && options.reads.replicaCount > 0 ? { replicas: describeReplicas(options.reads) } : {};
+  return { ready: health.database === 'ok' && health.migrations === 'ok' && modelCheck === 'ok', checks: { database: health.database, model: modelCheck, migrations: health.migrations, ...replicas } };
 }

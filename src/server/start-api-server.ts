@@ -7,6 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import express, { type ErrorRequestHandler } from 'express';
 import { parseConfig } from '../config/parse-config.ts';
 import type { Database } from '../db/open-database.ts';
+import type { ReadRouter } from '../db/read-router.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import type { QueryEmbedder } from '../embedding/query-embedder.ts';
 import { createFormatError } from '../graphql/format-error.ts';
@@ -23,6 +24,8 @@ const BODY_LIMIT = '64kb';
 
 export interface ApiServerDeps {
   readonly database: Database;
+  /** Where searches, lookups and stats read; the primary (`database`) when omitted. */
+  readonly reads?: ReadRouter;
   readonly embedder: QueryEmbedder;
   readonly modelId: string;
   readonly logger: Logger;
@@ -49,10 +52,10 @@ export interface ApiServer {
 export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const app = express();
   const settings = deps.settings ?? parseConfig({});
-  const metrics = createMetrics(deps.database.pool);
+  const metrics = createMetrics(deps.database.pool, deps.reads);
   const protection = createApiProtection(settings, metrics.registry, deps.logger);
   const httpServer = http.createServer(protection.serverOptions, app);
-  const search = new SearchService({ db: deps.database.db, embedder: deps.embedder, modelId: deps.modelId, instrumentation: metrics.instrumentation, onQuery: deps.onQuery });
+  const search = new SearchService({ db: deps.reads?.db ?? deps.database.db, replicaLagMs: deps.reads?.replicaCount ? () => deps.reads!.replicaLagMs() : undefined, embedder: deps.embedder, modelId: deps.modelId, instrumentation: metrics.instrumentation, onQuery: deps.onQuery });
   const apollo = new ApolloServer<GraphqlContext>({
     typeDefs: fs.readFileSync(SCHEMA_FILE, 'utf8'),
     resolvers,
@@ -70,7 +73,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  const readinessProbe = createReadinessProbe(deps.database, () => deps.embedder.model);
+  const readinessProbe = createReadinessProbe(deps.database, () => deps.embedder.model, deps.reads);
   app.get('/readyz', async (_req, res) => {
     const readiness = await readinessProbe();
     res.status(readiness.ready ? 200 : 503).json(readiness);

@@ -42,4 +42,6 @@ export interface CorpusStats {
   readonly model: string;
   readonly projection: string;
   readonly dimensions: number;
+  /** How far behind the primary the replicas serving reads are, at most; null when reads are on the primary. */
+  readonly replicaLagMs: number | null;
 }

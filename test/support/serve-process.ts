@@ -13,6 +13,10 @@ export async function freePort(): Promise<number> {
 export interface ServeProcess {
   readonly url: string;
   stop(): Promise<number | null>;
+  /** SIGKILL: the process dies at once, mid-work, as on a crash or an OOM kill. */
+  kill(): Promise<void>;
+  /** What it has logged so far. */
+  log(): string;
 }
 
 /** `headlines serve --port 0` as a child process; resolves once it listens. */
@@ -32,5 +36,10 @@ export async function startServeProcess(env: Record<string, string>): Promise<Se
       child.kill('SIGTERM');
       return exited;
     },
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    log: () => log,
   };
 }

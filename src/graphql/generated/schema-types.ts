@@ -113,6 +113,12 @@ export type CorpusStats = {
   model: Scalars['String']['output'];
   projection: Scalars['String']['output'];
   dimensions: Scalars['Int']['output'];
+  /**
+   * How far behind the primary database the read replicas serving this API are, at most, in
+   * milliseconds (0: caught up). Rows ingested less than this long ago may not be found yet.
+   * Null when reads are served by the primary itself.
+   */
+  replicaLagMs?: Maybe<Scalars['Int']['output']>;
 };
 
 
@@ -263,6 +269,7 @@ export type CorpusStatsResolvers<ContextType = GraphqlContext, ParentType extend
   model?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   projection?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   dimensions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  replicaLagMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = GraphqlContext> = {
