@@ -53,7 +53,8 @@ function run(args: string[], env: Record<string, string>): Promise<void> {
 }
 
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawnCli(['serve', '--port', '0'], { ...(process.env as Record<string, string>), LOG_LEVEL: 'info', ...env });
+  // One client sends every request here, so the per-client rate limit would measure itself.
+  const child = spawnCli(['serve', '--port', '0'], { ...(process.env as Record<string, string>), LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', ...env });
   let log = '';
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   const deadline = Date.now() + 60_000;
