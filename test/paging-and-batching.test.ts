@@ -57,7 +57,19 @@ test('page(): no next page past the documented depth, and an empty page has no c
   const page = pageResults(deep, null, 10, F);
   assert.equal(page.edges.at(-1)!.node.id, deep[9]!.id);
   assert.equal(page.pageInfo.hasNextPage, false);
-  assert.deepEqual(pageResults([], null, 10, F).pageInfo, { hasNextPage: false, endCursor: null });
+  assert.deepEqual(pageResults([], null, 10, F).pageInfo, { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null });
+  const past = pageResults([], { rank: 3, score: 0.1, similarity: 0.1, id: '7' }, 10, F);
+  assert.deepEqual(past.pageInfo, { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null });
+});
+
+test('page(): Relay PageInfo: startCursor is the first edge, hasPreviousPage only after a cursor', () => {
+  const rows = ranking(25);
+  const first = pageResults(rows, null, 5, F);
+  assert.equal(first.pageInfo.startCursor, first.edges[0]!.cursor);
+  assert.equal(first.pageInfo.hasPreviousPage, false);
+  const second = pageResults(rows, decodeCursor(first.pageInfo.endCursor!, F), 5, F);
+  assert.equal(second.pageInfo.hasPreviousPage, true);
+  assert.equal(decodeCursor(second.pageInfo.startCursor!, F).id, rows[5]!.id);
 });
 
 /** A model that records each call's texts and takes `ms` per call. */

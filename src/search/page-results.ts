@@ -24,7 +24,8 @@ export function pageResults(rows: readonly ScoredHeadline[], after: CursorPositi
   }));
   const last = taken.at(-1);
   const hasNextPage = rest.length > first && (last?.rank ?? 0) < MAX_DEPTH;
-  return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  // Forward paging only: a cursor means earlier results exist, none means this is the start.
+  return { edges, pageInfo: { hasNextPage, hasPreviousPage: after !== null, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 
 /** Every mode ranks by score descending, then similarity descending, then id ascending. */

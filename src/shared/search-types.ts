@@ -30,9 +30,17 @@ export interface SearchEdge {
   readonly matchedTerms: string[];
 }
 
+/** Relay's PageInfo; cursors are null on an empty page. */
+export interface PageInfo {
+  readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+  readonly startCursor: string | null;
+  readonly endCursor: string | null;
+}
+
 export interface SearchPage {
   readonly edges: SearchEdge[];
-  readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
+  readonly pageInfo: PageInfo;
 }
 
 export interface CorpusStats {

@@ -99,9 +99,13 @@ export type SearchEdge = {
   matchedTerms: Array<Scalars['String']['output']>;
 };
 
+/** Relay's connection PageInfo. Paging is forwards only (`first`/`after`); cursors are null on an empty page. */
 export type PageInfo = {
   __typename?: 'PageInfo';
   hasNextPage: Scalars['Boolean']['output'];
+  /** True when the page was asked for with `after` (earlier results exist), else false. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
@@ -253,6 +257,8 @@ export type SearchEdgeResolvers<ContextType = GraphqlContext, ParentType extends
 
 export type PageInfoResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
