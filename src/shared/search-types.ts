@@ -28,6 +28,8 @@ export interface SearchEdge {
   readonly similarity: number;
   readonly score: number;
   readonly matchedTerms: string[];
+  /** Near-duplicates folded into this edge (search with collapse); empty otherwise. */
+  readonly duplicates: HeadlineRow[];
 }
 
 /** Relay's PageInfo; cursors are null on an empty page. */
