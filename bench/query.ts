@@ -141,6 +141,8 @@ const COLLAPSE = 'query($q: String!, $collapse: Boolean) { search(query: $q, fir
 async function timelineFigures(url: string, queries: string[]): Promise<void> {
   const server = await startServer({ DATABASE_URL: url });
   for (const q of queries) await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY, variables: { q } }) });
+  const search = await sequential(server.url, QUERY, queries);
+  console.log(`for comparison, search(first: 10) over HTTP, the same queries (cached vectors): p50 ${search.p50.toFixed(1)} ms, p95 ${search.p95.toFixed(1)} ms; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   for (const [bucket, top] of [['YEAR', 1000], ['MONTH', 1000], ['DAY', 1000], ['YEAR', 5000]] as const) {
     const r = await sequential(server.url, TIMELINE, queries, { bucket, top });
     console.log(`timeline(bucket: ${bucket}, top: ${top}) over HTTP, ${queries.length} distinct queries (cached vectors), concurrency 1: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms; errors ${r.errors}`);
@@ -159,14 +161,18 @@ async function timelineFigures(url: string, queries: string[]): Promise<void> {
   await embedder.close();
   const db = new pg.Client({ connectionString: url });
   await db.connect();
-  const times: number[] = [];
-  for (const v of vectors) {
-    const started = performance.now();
-    await db.query("select * from semantic_timeline($1::halfvec(512), 'year', 1000)", [toVectorLiteral(v)]);
-    times.push(performance.now() - started);
+  // The timeline against the search it counts over, query by query, alternating which goes first.
+  const statements = { timeline: "select * from semantic_timeline($1::halfvec(512), 'year', 1000)", search: 'select id from semantic_search($1::halfvec(512), 1000)' };
+  const times: Record<string, number[]> = { timeline: [], search: [] };
+  for (const [i, v] of vectors.entries()) {
+    for (const name of i % 2 ? (['timeline', 'search'] as const) : (['search', 'timeline'] as const)) {
+      const started = performance.now();
+      await db.query(statements[name], [toVectorLiteral(v)]);
+      times[name]!.push(performance.now() - started);
+    }
   }
   await db.end();
-  console.log(`semantic_timeline(v, 'year', 1000) in SQL, ${times.length} queries: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms`);
+  console.log(`in SQL, ${vectors.length} queries alternating: semantic_timeline(v, 'year', 1000) p50 ${percentile(times.timeline!, 50).toFixed(1)} ms, p95 ${percentile(times.timeline!, 95).toFixed(1)} ms; semantic_search(v, 1000) alone p50 ${percentile(times.search!, 50).toFixed(1)} ms, p95 ${percentile(times.search!, 95).toFixed(1)} ms; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 }
 
 const url = await corpusUrl();
