@@ -9,7 +9,8 @@ import type { QueryEmbedder } from '../src/embedding/query-embedder.ts';
 import { HASH_MODEL_ID } from '../src/embedding/hash-embedder.ts';
 import { SearchService } from '../src/search/search-service.ts';
 import { queryEmbedder, useFixtureServer } from './support/graphql-fixture.ts';
-import { describeEachDatabase } from './support/test-databases.ts';
+import { describeEachDatabase, type TestDatabase } from './support/test-databases.ts';
+import type { ApiServer } from '../src/server/start-api-server.ts';
 import type { GraphqlEdge, GraphqlPage } from './support/graphql-page.ts';
 
 type Edge = GraphqlEdge;
@@ -26,7 +27,7 @@ after(async () => {
   await embedder?.close();
 });
 
-describeEachDatabase('Front-end API: Relay paging and near-duplicate collapse', (get) => {
+describeEachDatabase('Front-end API: Relay paging, timeline, near-duplicate collapse', (get) => {
   const server = useFixtureServer(get, () => embedder);
 
   async function gqlResult(query: string, variables: Record<string, unknown>) {
@@ -40,6 +41,8 @@ describeEachDatabase('Front-end API: Relay paging and near-duplicate collapse', 
     return result.data as T;
   }
   const search = async (variables: Record<string, unknown>) => (await data<{ search: Page }>(SEARCH, variables)).search;
+
+  timelineTests(get, server);
 
   test('PageInfo is Relay\'s: start and end cursors of the page, hasPreviousPage after a cursor, null cursors when empty', async () => {
     const first = await search({ q: 'police investigate crash', first: 5, mode: 'SEMANTIC' });
@@ -191,8 +194,8 @@ function periodsBetween(from: string, to: string, bucket: Bucket): string[] {
   return out;
 }
 
-describeEachDatabase('Timeline: counts against brute force', (get) => {
-  const server = useFixtureServer(get, () => embedder);
+/** The timeline's tests, inside the suite that loaded the fixture (one load per database mode). */
+function timelineTests(get: () => TestDatabase, server: () => ApiServer): void {
   const db = () => get().database.db;
 
   async function gqlData<T>(query: string, variables: Record<string, unknown>): Promise<T> {
@@ -305,4 +308,4 @@ describeEachDatabase('Timeline: counts against brute force', (get) => {
     const { rows: after } = await sql<{ n: number }>`select count(*)::int as n from headline_days where published_on = '2030-01-02'`.execute(db());
     assert.equal(after[0]!.n, 0);
   });
-});
+}

@@ -78,8 +78,8 @@ export class SearchService {
   async timeline(query: string, request: TimelineRequest): Promise<TimelinePeriod[]> {
     const normalized = validateQuery(query);
     const { bucket, top, range } = this.timelineArgs(request);
+    // Not recorded by onQuery: a timeline is a facet of a search, which records the query itself.
     const embedding = await this.instrumentation.embedding(() => this.deps.embedder.embedQuery(normalized));
-    this.deps.onQuery?.(query, embedding);
     return this.db('semantic_timeline', () => semanticTimeline(this.deps.db, embedding, bucket, top, range));
   }
 
