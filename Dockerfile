@@ -2,6 +2,9 @@ FROM node:26-slim
 WORKDIR /app
 COPY package.json package-lock.json .npmrc tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# npm ci's prepare script builds the server and the web pages (scripts/build-web.ts).
+COPY web ./web
+COPY scripts/build-web.ts ./scripts/
 # onnxruntime-node ships its CPU library in the package; package.json's allowScripts and .npmrc
 # keep its install script from fetching the CUDA provider (for CUDA: a GPU base image, then
 # `npm run install:cuda`).

@@ -24,6 +24,8 @@ const SAMPLE = '../shared/data/abcnews-sample.csv';
 const STS = '../shared/data/sts-test.tsv';
 const ROWS = 98_908;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+/** Which parts to run (comma-separated): search, timeline, recall; all by default. */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'search,timeline,recall').split(','));
 
 async function corpusUrl(): Promise<string> {
   if (process.env.BENCH_CORPUS_URL) return process.env.BENCH_CORPUS_URL;
@@ -159,15 +161,83 @@ async function compareReplica(url: string): Promise<void> {
   }
 }
 
+/** p50/p95 of sequential requests, one document per query text, each request timed alone. */
+async function sequential(url: string, document: string, queries: string[], extra: Record<string, unknown> = {}): Promise<{ p50: number; p95: number; errors: number }> {
+  const times: number[] = [];
+  let errors = 0;
+  for (const q of queries) {
+    const started = performance.now();
+    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: document, variables: { q, ...extra } }) });
+    const body = (await res.json()) as { errors?: unknown[] };
+    times.push(performance.now() - started);
+    if (!res.ok || body.errors) errors++;
+  }
+  return { p50: percentile(times, 50), p95: percentile(times, 95), errors };
+}
+
+const TIMELINE = 'query($q: String!, $bucket: Bucket, $top: Int) { timeline(query: $q, bucket: $bucket, top: $top) { period count share topHeadline { id } } }';
+const COLLAPSE = 'query($q: String!, $collapse: Boolean) { search(query: $q, first: 10, collapse: $collapse) { edges { similarity node { id } duplicates { id } } } }';
+
+/**
+ * timeline over the top 1,000 (the budget: p50 <= 50 ms) and over 5,000, end to end over
+ * HTTP with the query cache on and warmed (so the figure is the database's and the API's,
+ * not the model's); the same queries through semantic_timeline() directly; and the first
+ * page of search with collapse against without, alternating query by query.
+ */
+async function timelineFigures(url: string, queries: string[]): Promise<void> {
+  // Hundreds of requests a minute from one client: past the default rate limit.
+  const server = await startServer({ DATABASE_URL: url, RATE_LIMIT_PER_MINUTE: '0' });
+  for (const q of queries) await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY, variables: { q } }) });
+  const search = await sequential(server.url, QUERY, queries);
+  console.log(`for comparison, search(first: 10) over HTTP, the same queries (cached vectors): p50 ${search.p50.toFixed(1)} ms, p95 ${search.p95.toFixed(1)} ms; errors ${search.errors}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  // Past 1,000 the index cannot give enough candidates and semantic_search scans exactly: fewer queries.
+  for (const [bucket, top, n] of [['YEAR', 1000, queries.length], ['MONTH', 1000, queries.length], ['DAY', 1000, queries.length], ['YEAR', 5000, 40]] as const) {
+    const r = await sequential(server.url, TIMELINE, queries.slice(0, n), { bucket, top });
+    console.log(`timeline(bucket: ${bucket}, top: ${top}) over HTTP, ${n} distinct queries (cached vectors), concurrency 1: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms; errors ${r.errors}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  }
+  const on: number[] = [];
+  const off: number[] = [];
+  let errors = 0;
+  for (const [i, q] of queries.entries()) {
+    for (const collapse of i % 2 ? [true, false] : [false, true]) {
+      const r = await sequential(server.url, COLLAPSE, [q], { collapse });
+      (collapse ? on : off).push(r.p50);
+      errors += r.errors;
+    }
+  }
+  console.log(`search first 10, collapse false / true, alternating, ${queries.length} queries: p50 ${percentile(off, 50).toFixed(1)} / ${percentile(on, 50).toFixed(1)} ms, p95 ${percentile(off, 95).toFixed(1)} / ${percentile(on, 95).toFixed(1)} ms; errors ${errors}`);
+  server.child.kill('SIGTERM');
+  await new Promise((r) => server.child.on('exit', r));
+
+  const embedder = await createEmbedder(parseConfig({ EMBED_BACKEND: 'wasm' }), silentLogger, 'query');
+  const vectors = await embedder.embed(queries);
+  await embedder.close();
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  // The timeline against the search it counts over, query by query, alternating which goes first.
+  const statements = { timeline: "select * from semantic_timeline($1::halfvec(512), 'year', 1000)", search: 'select id from semantic_search($1::halfvec(512), 1000)' };
+  const times: Record<string, number[]> = { timeline: [], search: [] };
+  for (const [i, v] of vectors.entries()) {
+    for (const name of i % 2 ? (['timeline', 'search'] as const) : (['search', 'timeline'] as const)) {
+      const started = performance.now();
+      await db.query(statements[name], [toVectorLiteral(v)]);
+      times[name]!.push(performance.now() - started);
+    }
+  }
+  await db.end();
+  console.log(`in SQL, ${vectors.length} queries alternating: semantic_timeline(v, 'year', 1000) p50 ${percentile(times.timeline!, 50).toFixed(1)} ms, p95 ${percentile(times.timeline!, 95).toFixed(1)} ms; semantic_search(v, 1000) alone p50 ${percentile(times.search!, 50).toFixed(1)} ms, p95 ${percentile(times.search!, 95).toFixed(1)} ms; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+}
+
 const url = await corpusUrl();
 const cacheOff = { DATABASE_URL: url, QUERY_CACHE_SIZE: '0' };
 console.log(`bench:query  ${ROWS} headlines, real PostgreSQL; ${os.availableParallelism()} cores; ${SECONDS} s per run; default mode: ${DEFAULT_SEARCH_MODE}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 if (process.env.BENCH_REPLICA) await compareReplica(url);
 if (process.env.BENCH_REPLICA === 'only') process.exit(0);
-for (const [label, env, queries] of [
+if (PARTS.has('timeline')) await timelineFigures(url, distinct.slice(2000, 2200));
+for (const [label, env, queries] of PARTS.has('search') ? [
   ['cache off, distinct queries', cacheOff, distinct],
   ['cache on, 20 repeated queries', { DATABASE_URL: url }, repeated],
-] as const) {
+] as const : []) {
   const server = await startServer(env);
   await load(server.url, 4, queries.slice(-200)); // warm up
   for (const connections of [1, 16]) {
@@ -180,6 +250,7 @@ for (const [label, env, queries] of [
 }
 
 // Recall@10 of served semantic results against exact cosine on the full 512-d vectors.
+if (!PARTS.has('recall')) process.exit(0);
 const sts = await readStsPairs(STS);
 const recallQueries = [...new Set(sts.map((p) => p.sentence1))].slice(0, 100).concat(distinct.slice(1000, 1100));
 const server = await startServer({ DATABASE_URL: url, QUERY_CACHE_SIZE: '0' });
@@ -199,4 +270,5 @@ await db.end();
 await embedder.close();
 server.child.kill('SIGTERM');
 const mean = recalls.reduce((a, b) => a + b, 0) / recalls.length;
+console.log(`load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log(`semantic recall@10 over ${recalls.length} queries (100 STS sentences, 100 altered headlines), default settings: mean ${mean.toFixed(3)}, median ${median(recalls).toFixed(2)}, min ${Math.min(...recalls).toFixed(1)}`);

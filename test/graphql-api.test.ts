@@ -6,16 +6,10 @@ import { HASH_MODEL_ID } from '../src/embedding/hash-embedder.ts';
 import { toVectorLiteral } from '../src/db/vector-literal.ts';
 import { queryEmbedder, useFixtureServer } from './support/graphql-fixture.ts';
 import { describeEachDatabase } from './support/test-databases.ts';
+import type { GraphqlEdge, GraphqlPage } from './support/graphql-page.ts';
 
-interface Edge {
-  cursor: string;
-  similarity: number;
-  node: { id: string; text: string; publishedOn: string };
-}
-interface Page {
-  edges: Edge[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
+type Edge = GraphqlEdge;
+type Page = GraphqlPage;
 
 const PAGE = `edges { cursor similarity node { id text publishedOn } } pageInfo { hasNextPage endCursor }`;
 const SEARCH = `query($q: String!, $first: Int, $after: String, $filter: HeadlineFilter, $mode: SearchMode) { search(query: $q, first: $first, after: $after, filter: $filter, mode: $mode) { ${PAGE} } }`;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeCursor } from '../src/search/cursor.ts';
+import { collapseRanking } from '../src/search/collapse-ranking.ts';
 import { pageResults } from '../src/search/page-results.ts';
 import { MAX_DEPTH } from '../src/search/validate-search-input.ts';
 import type { Embedder } from '../src/embedding/embedder.ts';
@@ -57,7 +58,19 @@ test('page(): no next page past the documented depth, and an empty page has no c
   const page = pageResults(deep, null, 10, F);
   assert.equal(page.edges.at(-1)!.node.id, deep[9]!.id);
   assert.equal(page.pageInfo.hasNextPage, false);
-  assert.deepEqual(pageResults([], null, 10, F).pageInfo, { hasNextPage: false, endCursor: null });
+  assert.deepEqual(pageResults([], null, 10, F).pageInfo, { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null });
+  const past = pageResults([], { rank: 3, score: 0.1, similarity: 0.1, id: '7' }, 10, F);
+  assert.deepEqual(past.pageInfo, { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null });
+});
+
+test('page(): Relay PageInfo: startCursor is the first edge, hasPreviousPage only after a cursor', () => {
+  const rows = ranking(25);
+  const first = pageResults(rows, null, 5, F);
+  assert.equal(first.pageInfo.startCursor, first.edges[0]!.cursor);
+  assert.equal(first.pageInfo.hasPreviousPage, false);
+  const second = pageResults(rows, decodeCursor(first.pageInfo.endCursor!, F), 5, F);
+  assert.equal(second.pageInfo.hasPreviousPage, true);
+  assert.equal(decodeCursor(second.pageInfo.startCursor!, F).id, rows[5]!.id);
 });
 
 /** A model that records each call's texts and takes `ms` per call. */
@@ -95,4 +108,26 @@ test('query batching: at most maxBatch texts per call, in arrival order; the cac
   assert.deepEqual(calls, [['a'], ['b', 'c'], ['d', 'e']]);
   await embedder.embedQuery('c');
   assert.equal(calls.length, 3);
+});
+
+test('collapseRanking(): folds into the best-ranked near-duplicate leader, never into a folded row; lists a fold only above the next leader', () => {
+  const rows = ['a', 'b', 'c', 'd', 'e', 'f'];
+  // b~a, c~b (b is folded, so c stays a leader), d~c and d~a (a ranks better), e~c, f~a (below the next leader, c).
+  const pair = (earlier: number, later: number) => ({ earlier, later, similarity: 0.99 });
+  const groups = collapseRanking(rows, [pair(0, 1), pair(1, 2), pair(2, 3), pair(0, 3), pair(2, 4), pair(0, 5)]);
+  // d folds into a (its best-ranked leader) but ranks below c, the next leader: not listed.
+  assert.deepEqual(groups.map((g) => [g.leader, g.duplicates]), [['a', ['b']], ['c', ['e']]]);
+});
+
+test('collapseRanking(): the groups of a prefix are the first groups of the whole, duplicates and all, except the open last one', () => {
+  const rows = Array.from({ length: 40 }, (_, i) => i);
+  // Deterministic pseudo-random pairs.
+  const pairs: Array<{ earlier: number; later: number; similarity: number }> = [];
+  for (let later = 1; later < rows.length; later++) for (let earlier = 0; earlier < later; earlier++) if ((earlier * 31 + later * 17) % 11 === 0) pairs.push({ earlier, later, similarity: 0.97 });
+  const whole = collapseRanking(rows, pairs);
+  for (let n = 1; n <= rows.length; n++) {
+    const prefix = collapseRanking(rows.slice(0, n), pairs.filter((p) => p.later < n));
+    assert.deepEqual(prefix.slice(0, -1), whole.slice(0, prefix.length - 1), `prefix of ${n}`);
+    assert.equal(prefix.at(-1)!.leader, whole[prefix.length - 1]!.leader);
+  }
 });

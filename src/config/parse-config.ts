@@ -66,6 +66,10 @@ export interface Config {
   readonly searchCandidates: number | null;
   /** Scopes up to this many estimated rows are scanned exactly (headline_search.exact_scan_rows); null: database default (10000). */
   readonly searchExactScanRows: number | null;
+  /** `search(collapse: true)` folds a result into a better-ranked one at or above this full-vector cosine similarity. */
+  readonly collapseSimilarity: number;
+  /** What a browser gets at /graphql: the bundled GraphiQL, Apollo's landing page (loads from a CDN), or nothing. */
+  readonly graphqlIde: GraphqlIde;
 
   // Public API protection and production mode.
   /** NODE_ENV as given ('' when unset); Apollo receives it instead of reading the environment. */
@@ -84,6 +88,9 @@ export interface Config {
   /** Longest a client may take to send a whole request (headers and body). */
   readonly requestTimeoutMs: number;
 }
+
+export const GRAPHQL_IDES = ['local', 'apollo', 'off'] as const;
+export type GraphqlIde = (typeof GRAPHQL_IDES)[number];
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -115,6 +122,17 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     const n = Number(raw);
     if (!/^\d+$/.test(raw) || n < min || n > max) {
       problems.push(`${name}=${JSON.stringify(raw)}: expected an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const fraction = (name: string, fallback: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!/^(0|1)?(\.\d+)?$/.test(raw) || raw === '.' || !(n > 0 && n <= 1)) {
+      problems.push(`${name}=${JSON.stringify(raw)}: expected a number above 0 and at most 1`);
       return fallback;
     }
     return n;
@@ -182,6 +200,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     logQueries: boolean('LOG_QUERIES'),
     searchCandidates: optionalInteger('SEARCH_CANDIDATES', 1, 1000),
     searchExactScanRows: optionalInteger('SEARCH_EXACT_SCAN_ROWS', 0, 1_000_000_000),
+    collapseSimilarity: fraction('COLLAPSE_SIMILARITY', 0.95),
     ...apiProtection(value, integer, boolean, problems),
   };
 
@@ -191,7 +210,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
   return Object.freeze(config);
 }
 
-type ApiProtection = Pick<Config, 'nodeEnv' | 'production' | 'logFormat' | 'logQueryText' | 'graphqlIntrospection' | 'operationLimits' | 'rateLimit' | 'concurrency' | 'trustProxy' | 'corsOrigins' | 'requestTimeoutMs'>;
+type ApiProtection = Pick<Config, 'nodeEnv' | 'production' | 'graphqlIde' | 'logFormat' | 'logQueryText' | 'graphqlIntrospection' | 'operationLimits' | 'rateLimit' | 'concurrency' | 'trustProxy' | 'corsOrigins' | 'requestTimeoutMs'>;
 
 function apiProtection(
   value: (name: string) => string | undefined,
@@ -203,9 +222,12 @@ function apiProtection(
   const production = nodeEnv === 'production';
   const logFormat = value('LOG_FORMAT')?.toLowerCase() ?? (production ? 'json' : 'text');
   if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) problems.push(`LOG_FORMAT=${JSON.stringify(logFormat)}: expected ${LOG_FORMATS.join(' or ')}`);
+  const graphqlIde = value('GRAPHQL_IDE')?.toLowerCase() ?? (production ? 'off' : 'local');
+  if (!(GRAPHQL_IDES as readonly string[]).includes(graphqlIde)) problems.push(`GRAPHQL_IDE=${JSON.stringify(graphqlIde)}: expected ${GRAPHQL_IDES.join(', ')}`);
   return {
     nodeEnv,
     production,
+    graphqlIde: graphqlIde as GraphqlIde,
     logFormat: logFormat as LogFormat,
     logQueryText: boolean('LOG_QUERY_TEXT'),
     graphqlIntrospection: boolean('GRAPHQL_INTROSPECTION', !production),

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from './schema.ts';
 
-const READABLE = ['headlines', 'projection', 'projection_basis', 'search_queries'];
+const READABLE = ['headlines', 'headline_days', 'projection', 'projection_basis', 'search_queries'];
 
 /**
  * A read-only role for SQL users: reads the data, runs the search functions, and may

@@ -10,7 +10,7 @@ export interface GraphqlRequestText {
   readonly variables?: Readonly<Record<string, unknown>> | null;
 }
 
-const COST_RULE = `search and similar cost \`first\` + ${ROOT_FIELD_COST.search}, stats ${ROOT_FIELD_COST.stats}, headline ${ROOT_FIELD_COST.headline}`;
+const COST_RULE = `search and similar cost \`first\` + ${ROOT_FIELD_COST.search}, timeline and similarTimeline ${ROOT_FIELD_COST.timeline}, stats ${ROOT_FIELD_COST.stats}, headline ${ROOT_FIELD_COST.headline}`;
 const format = (n: number) => (Number.isFinite(n) ? n.toLocaleString('en-US') : 'unbounded');
 
 /**

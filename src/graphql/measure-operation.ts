@@ -17,9 +17,9 @@ export interface OperationMeasures {
 /**
  * Cost of each root field: `search` and `similar` also count the rows they ask for
  * (`first`); the fixed part stands for the query embedding and the vector search behind
- * them, or the table scan behind `stats`. Introspection and __typename cost nothing.
+ * them, or the table scan behind `stats`; a timeline reads a deeper ranking (`top`). Introspection and __typename cost nothing.
  */
-export const ROOT_FIELD_COST: Readonly<Record<string, number>> = Object.freeze({ search: 10, similar: 10, stats: 10, headline: 1 });
+export const ROOT_FIELD_COST: Readonly<Record<string, number>> = Object.freeze({ search: 10, similar: 10, timeline: 30, similarTimeline: 30, stats: 10, headline: 1 });
 const COUNTS_ROWS = new Set(['search', 'similar']);
 const DEFAULT_FIRST = 10;
 

@@ -7,6 +7,8 @@ export const resolvers: Resolvers = {
   Query: {
     search: (_root, args, { search }) => search.search(args.query, args),
     similar: (_root, args, { search }) => search.similar(args.id, args),
+    timeline: (_root, args, { search }) => search.timeline(args.query, args),
+    similarTimeline: (_root, args, { search }) => search.similarTimeline(args.id, args),
     headline: (_root, { id }, { search }) => search.headline(id),
     stats: (_root, _args, { search }) => search.stats(),
   },

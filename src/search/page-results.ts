@@ -1,4 +1,5 @@
-import type { ScoredHeadline, SearchPage } from '../shared/search-types.ts';
+import type { HeadlineRow, ScoredHeadline, SearchPage } from '../shared/search-types.ts';
+import type { CollapsedGroup } from './collapse-ranking.ts';
 import { encodeCursor, type CursorPosition } from './cursor.ts';
 import { MAX_DEPTH } from './validate-search-input.ts';
 
@@ -7,25 +8,40 @@ import { MAX_DEPTH } from './validate-search-input.ts';
  * one row (to learn whether more exist).
  */
 export function pageResults(rows: readonly ScoredHeadline[], after: CursorPosition | null, first: number, fingerprint: string): SearchPage {
-  let rest = rows;
-  if (after) {
-    const at = rows.findIndex((r) => r.id === after.id);
-    // The cursor's row normally sits at its rank; if the corpus changed, fall back to
-    // "strictly after (score, similarity, id)" in the ranking's order.
-    rest = at >= 0 ? rows.slice(at + 1) : rows.filter((r) => comesAfter(r, after));
-  }
+  return pageGroups(rows.map((leader) => ({ leader, duplicates: [] })), after, first, fingerprint);
+}
+
+/**
+ * The same over a collapsed ranking: one edge per group, its duplicates folded into it.
+ * Cursors keep the leader's rank in the uncollapsed ranking.
+ */
+export function pageGroups(groups: readonly CollapsedGroup<ScoredHeadline>[], after: CursorPosition | null, first: number, fingerprint: string): SearchPage {
+  const rest = groupsAfter(groups, after);
   const taken = rest.slice(0, first);
-  const edges = taken.map((r) => ({
+  const edges = taken.map(({ leader: r, duplicates }) => ({
     cursor: encodeCursor({ rank: r.rank, score: r.score, similarity: r.similarity, id: r.id }, fingerprint),
-    node: { id: r.id, publishedOn: r.publishedOn, text: r.text },
+    node: headline(r),
     similarity: r.similarity,
     score: r.score,
     matchedTerms: r.matchedTerms,
+    duplicates: duplicates.map(headline),
   }));
   const last = taken.at(-1);
-  const hasNextPage = rest.length > first && (last?.rank ?? 0) < MAX_DEPTH;
-  return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  const hasNextPage = rest.length > first && (last?.leader.rank ?? 0) < MAX_DEPTH;
+  // Forward paging only: a cursor means earlier results exist, none means this is the start.
+  return { edges, pageInfo: { hasNextPage, hasPreviousPage: after !== null, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } };
 }
+
+/** The groups after the cursor's; how many groups follow it is what the caller must make sure of. */
+export function groupsAfter<T extends CollapsedGroup<ScoredHeadline>>(groups: readonly T[], after: CursorPosition | null): readonly T[] {
+  if (!after) return groups;
+  const at = groups.findIndex((g) => g.leader.id === after.id);
+  // The cursor's row normally sits at its rank; if the corpus changed, fall back to
+  // "strictly after (score, similarity, id)" in the ranking's order.
+  return at >= 0 ? groups.slice(at + 1) : groups.filter((g) => comesAfter(g.leader, after));
+}
+
+const headline = (r: HeadlineRow): HeadlineRow => ({ id: r.id, publishedOn: r.publishedOn, text: r.text });
 
 /** Every mode ranks by score descending, then similarity descending, then id ascending. */
 function comesAfter(row: ScoredHeadline, position: CursorPosition): boolean {

@@ -3,21 +3,36 @@ import { asServiceError } from '../db/database-errors.ts';
 import type { DB } from '../db/schema.ts';
 import { searchByMode } from '../db/search-by-mode.ts';
 import { corpusStats, findHeadline, similarHeadlines } from '../db/search-repository.ts';
+import { nearDuplicatePairs } from '../db/near-duplicate-pairs.ts';
+import { semanticTimeline, similarTimeline } from '../db/timeline-repository.ts';
 import type { QueryEmbedder } from '../embedding/query-embedder.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { decodeCursor, searchFingerprint, type CursorPosition } from './cursor.ts';
-import { pageResults } from './page-results.ts';
+import { collapseRanking } from './collapse-ranking.ts';
+import { groupsAfter, pageGroups, pageResults } from './page-results.ts';
 import { noInstrumentation, type Instrumentation } from './instrumentation.ts';
 import { DEFAULT_SEARCH_MODE, type SearchMode } from '../shared/search-mode.ts';
-import type { CorpusStats, DateRange, HeadlineRow, SearchPage } from '../shared/search-types.ts';
-import { MAX_DEPTH, validateFirst, validateId, validateQuery, validateRange } from './validate-search-input.ts';
+import type { CorpusStats, DateRange, HeadlineRow, ScoredHeadline, SearchPage } from '../shared/search-types.ts';
+import type { TimelineBucket, TimelinePeriod } from '../shared/timeline-types.ts';
+import { MAX_DEPTH, validateFirst, validateId, validateQuery, validateRange, validateTop } from './validate-search-input.ts';
 
 export interface PageRequest {
   readonly mode?: SearchMode | null;
   readonly first?: number | null;
   readonly after?: string | null;
   readonly filter?: { readonly from?: string | null; readonly to?: string | null } | null;
+  /** Fold near-duplicates into the edge of a better-ranked result. */
+  readonly collapse?: boolean | null;
 }
+
+export interface TimelineRequest {
+  readonly bucket?: TimelineBucket | null;
+  readonly top?: number | null;
+  readonly filter?: PageRequest['filter'];
+}
+
+/** Full-vector cosine similarity at or above which `collapse` folds a result into a better one. */
+export const DEFAULT_COLLAPSE_SIMILARITY = 0.95;
 
 export interface SearchServiceDeps {
   readonly db: Kysely<DB>;
@@ -28,6 +43,8 @@ export interface SearchServiceDeps {
   readonly replicaLagMs?: () => number | null;
   /** Called with each served query and its vector (LOG_QUERIES); must not throw. */
   readonly onQuery?: (text: string, embedding: Float32Array) => void;
+  /** COLLAPSE_SIMILARITY; DEFAULT_COLLAPSE_SIMILARITY when omitted. */
+  readonly collapseSimilarity?: number;
 }
 
 /**
@@ -47,14 +64,37 @@ export class SearchService {
     const mode = page.mode ?? DEFAULT_SEARCH_MODE;
     const { first, range } = this.pageArgs(page);
     // Semantic cursors keep the fingerprint they had before there were modes.
-    const fingerprint = searchFingerprint(mode === 'SEMANTIC' ? 'search' : `search:${mode.toLowerCase()}`, normalized, range);
+    const kind = mode === 'SEMANTIC' ? 'search' : `search:${mode.toLowerCase()}`;
+    // A collapsed ranking is another ranking: its cursors carry the threshold that made it.
+    const fingerprint = searchFingerprint(page.collapse ? `${kind}:collapse@${this.collapseSimilarity}` : kind, normalized, range);
     const after = page.after ? decodeCursor(page.after, fingerprint) : null;
     // Every mode embeds: edges carry the similarity, and keyword ties are broken by it.
     const embedding = await this.instrumentation.embedding(() => this.deps.embedder.embedQuery(normalized));
     this.deps.onQuery?.(query, embedding);
-    const k = this.depth(after, first);
-    const rows = await this.db(`${mode.toLowerCase()}_search`, () => searchByMode(this.deps.db, mode, normalized, embedding, k, range));
-    return pageResults(rows, after, first, fingerprint);
+    const ranking = (k: number) => this.db(`${mode.toLowerCase()}_search`, () => searchByMode(this.deps.db, mode, normalized, embedding, k, range));
+    if (page.collapse) return this.collapsedPage(ranking, after, first, fingerprint);
+    return pageResults(await ranking(this.depth(after, first)), after, first, fingerprint);
+  }
+
+  /** How a query's `top` best matches (by meaning) spread over time. */
+  async timeline(query: string, request: TimelineRequest): Promise<TimelinePeriod[]> {
+    const normalized = validateQuery(query);
+    const { bucket, top, range } = this.timelineArgs(request);
+    // Not recorded by onQuery: a timeline is a facet of a search, which records the query itself.
+    const embedding = await this.instrumentation.embedding(() => this.deps.embedder.embedQuery(normalized));
+    return this.db('semantic_timeline', () => semanticTimeline(this.deps.db, embedding, bucket, top, range));
+  }
+
+  /** The timeline of a stored headline's nearest neighbours. */
+  async similarTimeline(id: string, request: TimelineRequest): Promise<TimelinePeriod[]> {
+    validateId(id);
+    const { bucket, top, range } = this.timelineArgs(request);
+    const [exists, periods] = await Promise.all([
+      this.db('find_headline', () => findHeadline(this.deps.db, id)),
+      this.db('similar_timeline', () => similarTimeline(this.deps.db, id, bucket, top, range)),
+    ]);
+    if (!exists) throw new AppError(ErrorCode.NOT_FOUND, `No headline with id ${id}.`);
+    return periods;
   }
 
   async similar(id: string, page: PageRequest): Promise<SearchPage> {
@@ -80,6 +120,32 @@ export class SearchService {
     const stats = await this.db('corpus_stats', () => corpusStats(this.deps.db));
     const lag = this.deps.replicaLagMs?.() ?? null;
     return { ...stats, model: stats.model ?? this.deps.modelId, replicaLagMs: lag === null ? null : Math.round(lag) };
+  }
+
+  private get collapseSimilarity(): number {
+    return this.deps.collapseSimilarity ?? DEFAULT_COLLAPSE_SIMILARITY;
+  }
+
+  /**
+   * A page of the collapsed ranking. Whether a row is an edge depends on every row above
+   * it, so the collapse always runs from the top; the ranking is read deeper (doubling)
+   * until the page and one more edge are known, or the ranking or MAX_DEPTH ends.
+   */
+  private async collapsedPage(ranking: (k: number) => Promise<ScoredHeadline[]>, after: CursorPosition | null, first: number, fingerprint: string): Promise<SearchPage> {
+    if ((after?.rank ?? 0) >= MAX_DEPTH) throw new AppError(ErrorCode.BAD_USER_INPUT, `Paging reaches the first ${MAX_DEPTH} results only.`);
+    let k = Math.min((after?.rank ?? 0) + 2 * first + 1, MAX_DEPTH);
+    for (;;) {
+      const rows = await ranking(k);
+      const pairs = await this.db('near_duplicate_pairs', () => nearDuplicatePairs(this.deps.db, rows.map((r) => r.id), this.collapseSimilarity));
+      const groups = collapseRanking(rows, pairs);
+      const complete = rows.length < k || k >= MAX_DEPTH;
+      if (complete || groupsAfter(groups, after).length > first) return pageGroups(groups, after, first, fingerprint);
+      k = Math.min(k * 2, MAX_DEPTH);
+    }
+  }
+
+  private timelineArgs(request: TimelineRequest): { bucket: TimelineBucket; top: number; range: DateRange } {
+    return { bucket: request.bucket ?? 'YEAR', top: validateTop(request.top), range: validateRange(request.filter) };
   }
 
   private pageArgs(page: PageRequest): { first: number; range: DateRange } {

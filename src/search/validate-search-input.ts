@@ -23,6 +23,15 @@ export function validateFirst(first: number | null | undefined): number {
   return n;
 }
 
+/** Most matches a timeline counts over. */
+export const MAX_TIMELINE_TOP = 5000;
+
+export function validateTop(top: number | null | undefined): number {
+  const n = top ?? 1000;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_TIMELINE_TOP) throw bad(`\`top\` must be between 1 and ${MAX_TIMELINE_TOP}; got ${n}.`);
+  return n;
+}
+
 export function validateRange(filter: { from?: string | null; to?: string | null } | null | undefined): DateRange {
   const from = filter?.from ?? null;
   const to = filter?.to ?? null;

@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express, { type ErrorRequestHandler } from 'express';
-import { parseConfig } from '../config/parse-config.ts';
+import { parseConfig, type Config } from '../config/parse-config.ts';
 import type { Database } from '../db/open-database.ts';
 import type { ReadRouter } from '../db/read-router.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
@@ -18,6 +19,7 @@ import { SearchService } from '../search/search-service.ts';
 import { createApiProtection, type ApiSettings } from './api-protection.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createReadinessProbe } from './readiness-probe.ts';
+import { mountWebPages } from './web-pages.ts';
 
 const SCHEMA_FILE = new URL('../../schema.graphql', import.meta.url);
 const BODY_LIMIT = '64kb';
@@ -31,9 +33,11 @@ export interface ApiServerDeps {
   readonly logger: Logger;
   readonly port: number;
   readonly onQuery?: (text: string, embedding: Float32Array) => void;
-  /** Limits, CORS, production mode; the defaults of an empty environment when omitted. */
-  readonly settings?: ApiSettings;
+  /** Limits, CORS, production mode, collapse threshold, IDE; the defaults of an empty environment when omitted. */
+  readonly settings?: ServerSettings;
 }
+
+export type ServerSettings = ApiSettings & Pick<Config, 'collapseSimilarity' | 'graphqlIde'>;
 
 export interface ApiServer {
   readonly url: string;
@@ -48,14 +52,14 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-/** Apollo Server on Express: /graphql, /healthz, /readyz, /metrics. */
+/** Apollo Server on Express: /graphql, /healthz, /readyz, /metrics, and the search page at /. */
 export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const app = express();
   const settings = deps.settings ?? parseConfig({});
   const metrics = createMetrics(deps.database.pool, deps.reads);
   const protection = createApiProtection(settings, metrics.registry, deps.logger);
   const httpServer = http.createServer(protection.serverOptions, app);
-  const search = new SearchService({ db: deps.reads?.db ?? deps.database.db, replicaLagMs: deps.reads?.replicaCount ? () => deps.reads!.replicaLagMs() : undefined, embedder: deps.embedder, modelId: deps.modelId, instrumentation: metrics.instrumentation, onQuery: deps.onQuery });
+  const search = new SearchService({ db: deps.reads?.db ?? deps.database.db, replicaLagMs: deps.reads?.replicaCount ? () => deps.reads!.replicaLagMs() : undefined, embedder: deps.embedder, modelId: deps.modelId, instrumentation: metrics.instrumentation, onQuery: deps.onQuery, collapseSimilarity: settings.collapseSimilarity });
   const apollo = new ApolloServer<GraphqlContext>({
     typeDefs: fs.readFileSync(SCHEMA_FILE, 'utf8'),
     resolvers,
@@ -63,7 +67,8 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     // Shutdown is ours (serve-command): drain, then close the embedder and the database.
     stopOnTerminationSignals: false,
     formatError: createFormatError((error) => deps.logger.error(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`), { hideSchemaDetails: settings.production }),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics)],
+    // Apollo's own landing page loads its sandbox from a CDN: only on request (GRAPHQL_IDE=apollo).
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics), ...(settings.graphqlIde === 'apollo' ? [] : [ApolloServerPluginLandingPageDisabled()])],
     ...protection.apolloOptions,
   });
   await apollo.start();
@@ -81,6 +86,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  mountWebPages(app, settings.graphqlIde);
   app.use('/graphql', ...protection.beforeBody, express.json({ limit: BODY_LIMIT }), ...protection.afterBody, expressMiddleware(apollo, { context: async () => ({ search }) }));
   app.use(protection.countErrors);
   app.use(jsonErrors);

@@ -28,11 +28,21 @@ export interface SearchEdge {
   readonly similarity: number;
   readonly score: number;
   readonly matchedTerms: string[];
+  /** Near-duplicates folded into this edge (search with collapse); empty otherwise. */
+  readonly duplicates: HeadlineRow[];
+}
+
+/** Relay's PageInfo; cursors are null on an empty page. */
+export interface PageInfo {
+  readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+  readonly startCursor: string | null;
+  readonly endCursor: string | null;
 }
 
 export interface SearchPage {
   readonly edges: SearchEdge[];
-  readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
+  readonly pageInfo: PageInfo;
 }
 
 export interface CorpusStats {

@@ -32,6 +32,14 @@ export type Query = {
   search: SearchResults;
   /** Headlines closest in meaning to headline `id`, itself excluded. */
   similar: SearchResults;
+  /**
+   * How many of the query's `top` best matches (by meaning; at most 5000) fall in each period,
+   * oldest first, empty periods included (count 0) from the first to the last day of the
+   * corpus inside `filter`. Counts are over those matches, not over every headline on the topic.
+   */
+  timeline: Array<TimelineBucket>;
+  /** The timeline of the headlines closest to headline `id` (itself excluded): this story over time. */
+  similarTimeline: Array<TimelineBucket>;
   headline?: Maybe<Headline>;
   /** What is loaded and how it is searched. */
   stats: CorpusStats;
@@ -44,6 +52,7 @@ export type QuerySearchArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<HeadlineFilter>;
   mode?: InputMaybe<SearchMode>;
+  collapse?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -52,6 +61,22 @@ export type QuerySimilarArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<HeadlineFilter>;
+};
+
+
+export type QueryTimelineArgs = {
+  query: Scalars['String']['input'];
+  bucket?: InputMaybe<Bucket>;
+  filter?: InputMaybe<HeadlineFilter>;
+  top?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuerySimilarTimelineArgs = {
+  id: Scalars['ID']['input'];
+  bucket?: InputMaybe<Bucket>;
+  filter?: InputMaybe<HeadlineFilter>;
+  top?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -67,6 +92,24 @@ export type SearchMode =
   | 'SEMANTIC'
   /** Headlines containing the query's words, best text match first; none if no headline has them. */
   | 'KEYWORD';
+
+/** Width of a timeline period. */
+export type Bucket =
+  | 'YEAR'
+  | 'MONTH'
+  | 'DAY';
+
+export type TimelineBucket = {
+  __typename?: 'TimelineBucket';
+  /** First day of the period. */
+  period: Scalars['Date']['output'];
+  /** Matches (of the `top` asked for) published in the period. */
+  count: Scalars['Int']['output'];
+  /** count divided by all headlines published in the period (inside the filter); 0 when there are none. Tells a rising topic from a rising corpus. */
+  share: Scalars['Float']['output'];
+  /** The period's best-ranked match; null when count is 0. */
+  topHeadline?: Maybe<Headline>;
+};
 
 /** Inclusive date range; either end may be omitted. */
 export type HeadlineFilter = {
@@ -97,11 +140,17 @@ export type SearchEdge = {
   score: Scalars['Float']['output'];
   /** The query's words that occur in the headline (stop words and -excluded words left out), for highlighting; empty for similar. */
   matchedTerms: Array<Scalars['String']['output']>;
+  /** With `collapse: true`: near-duplicates of this headline ranked below it and above the next edge, best first; empty otherwise. */
+  duplicates: Array<Headline>;
 };
 
+/** Relay's connection PageInfo. Paging is forwards only (`first`/`after`); cursors are null on an empty page. */
 export type PageInfo = {
   __typename?: 'PageInfo';
   hasNextPage: Scalars['Boolean']['output'];
+  /** True when the page was asked for with `after` (earlier results exist), else false. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
@@ -198,15 +247,17 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   SearchMode: SearchMode;
+  Bucket: Bucket;
+  TimelineBucket: ResolverTypeWrapper<Omit<TimelineBucket, 'topHeadline'> & { topHeadline?: Maybe<ResolversTypes['Headline']> }>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   HeadlineFilter: HeadlineFilter;
   Headline: ResolverTypeWrapper<HeadlineRow>;
   SearchResults: ResolverTypeWrapper<Omit<SearchResults, 'edges'> & { edges: Array<ResolversTypes['SearchEdge']> }>;
-  SearchEdge: ResolverTypeWrapper<Omit<SearchEdge, 'node'> & { node: ResolversTypes['Headline'] }>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  SearchEdge: ResolverTypeWrapper<Omit<SearchEdge, 'node' | 'duplicates'> & { node: ResolversTypes['Headline'], duplicates: Array<ResolversTypes['Headline']> }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CorpusStats: ResolverTypeWrapper<CorpusStats>;
 };
 
@@ -216,14 +267,15 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
+  Boolean: Scalars['Boolean']['output'];
   ID: Scalars['ID']['output'];
+  TimelineBucket: Omit<TimelineBucket, 'topHeadline'> & { topHeadline?: Maybe<ResolversParentTypes['Headline']> };
+  Float: Scalars['Float']['output'];
   HeadlineFilter: HeadlineFilter;
   Headline: HeadlineRow;
   SearchResults: Omit<SearchResults, 'edges'> & { edges: Array<ResolversParentTypes['SearchEdge']> };
-  SearchEdge: Omit<SearchEdge, 'node'> & { node: ResolversParentTypes['Headline'] };
-  Float: Scalars['Float']['output'];
+  SearchEdge: Omit<SearchEdge, 'node' | 'duplicates'> & { node: ResolversParentTypes['Headline'], duplicates: Array<ResolversParentTypes['Headline']> };
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   CorpusStats: CorpusStats;
 };
 
@@ -232,10 +284,19 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 }
 
 export type QueryResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  search?: Resolver<ResolversTypes['SearchResults'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'query' | 'first' | 'mode'>>;
+  search?: Resolver<ResolversTypes['SearchResults'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'query' | 'first' | 'mode' | 'collapse'>>;
   similar?: Resolver<ResolversTypes['SearchResults'], ParentType, ContextType, RequireFields<QuerySimilarArgs, 'id' | 'first'>>;
+  timeline?: Resolver<Array<ResolversTypes['TimelineBucket']>, ParentType, ContextType, RequireFields<QueryTimelineArgs, 'query' | 'bucket' | 'top'>>;
+  similarTimeline?: Resolver<Array<ResolversTypes['TimelineBucket']>, ParentType, ContextType, RequireFields<QuerySimilarTimelineArgs, 'id' | 'bucket' | 'top'>>;
   headline?: Resolver<Maybe<ResolversTypes['Headline']>, ParentType, ContextType, RequireFields<QueryHeadlineArgs, 'id'>>;
   stats?: Resolver<ResolversTypes['CorpusStats'], ParentType, ContextType>;
+};
+
+export type TimelineBucketResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['TimelineBucket'] = ResolversParentTypes['TimelineBucket']> = {
+  period?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  share?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  topHeadline?: Resolver<Maybe<ResolversTypes['Headline']>, ParentType, ContextType>;
 };
 
 export type HeadlineResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Headline'] = ResolversParentTypes['Headline']> = {
@@ -255,10 +316,13 @@ export type SearchEdgeResolvers<ContextType = GraphqlContext, ParentType extends
   similarity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   matchedTerms?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  duplicates?: Resolver<Array<ResolversTypes['Headline']>, ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
@@ -275,6 +339,7 @@ export type CorpusStatsResolvers<ContextType = GraphqlContext, ParentType extend
 export type Resolvers<ContextType = GraphqlContext> = {
   Date?: GraphQLScalarType;
   Query?: QueryResolvers<ContextType>;
+  TimelineBucket?: TimelineBucketResolvers<ContextType>;
   Headline?: HeadlineResolvers<ContextType>;
   SearchResults?: SearchResultsResolvers<ContextType>;
   SearchEdge?: SearchEdgeResolvers<ContextType>;
