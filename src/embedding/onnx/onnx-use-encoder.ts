@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { InferenceSession as Session } from 'onnxruntime-node';
 import { assertNoEmptyEncoding, type SentenceEncoder } from '../sentence-encoder.ts';
 import { loadUseTokenizer } from '../use-tokenizer.ts';
-import { USE_LITE_INPUTS, USE_LITE_MAX_TOKENS, USE_LITE_OUTPUT } from './use-lite-onnx-graph.ts';
+import { packUseLiteTokens } from './pack-use-lite-tokens.ts';
+import { USE_LITE_INPUTS, USE_LITE_OUTPUT } from './use-lite-onnx-graph.ts';
 
 export interface OnnxSessionOptions {
   /** ORT intra-op threads: 1 per bulk worker (the pool supplies parallelism), more for queries. */
@@ -51,7 +52,7 @@ export class OnnxUseEncoder implements SentenceEncoder {
   async embedTokens(encodings: readonly number[][]): Promise<Float32Array> {
     assertNoEmptyEncoding(encodings);
     const { Tensor } = this.ort;
-    const feeds = packTokens(encodings);
+    const feeds = packUseLiteTokens(encodings);
     const { tokens, time } = feeds;
     const batch = encodings.length;
     const result = await this.session.run({
@@ -59,33 +60,10 @@ export class OnnxUseEncoder implements SentenceEncoder {
       [USE_LITE_INPUTS.positions]: new Tensor('int32', feeds.positions, [tokens]),
       [USE_LITE_INPUTS.toPadded]: new Tensor('int32', feeds.toPadded, [batch, time]),
       [USE_LITE_INPUTS.toPacked]: new Tensor('int32', feeds.toPacked, [tokens]),
-      [USE_LITE_INPUTS.mask]: new Tensor('float32', feeds.mask, [batch, time]),
+      [USE_LITE_INPUTS.lengths]: new Tensor('int32', feeds.lengths, [batch]),
     });
     return result[USE_LITE_OUTPUT]!.data as Float32Array;
   }
-}
-
-/** The graph's packed-token inputs (see buildUseLiteGraph), each text clipped as TF clips it. */
-function packTokens(encodings: readonly number[][]) {
-  const lengths = encodings.map((e) => Math.min(e.length, USE_LITE_MAX_TOKENS));
-  const tokens = lengths.reduce((a, n) => a + n, 0);
-  const time = Math.max(...lengths);
-  const tokenIds = new Int32Array(tokens);
-  const positions = new Int32Array(tokens);
-  const toPacked = new Int32Array(tokens);
-  const toPadded = new Int32Array(encodings.length * time).fill(tokens);
-  const mask = new Float32Array(encodings.length * time);
-  let k = 0;
-  encodings.forEach((ids, row) => {
-    for (let col = 0; col < lengths[row]!; col++, k++) {
-      tokenIds[k] = ids[col]!;
-      positions[k] = col;
-      toPacked[k] = row * time + col;
-      toPadded[row * time + col] = k;
-      mask[row * time + col] = 1;
-    }
-  });
-  return { tokens, time, tokenIds, positions, toPadded, toPacked, mask };
 }
 
 async function createSession(

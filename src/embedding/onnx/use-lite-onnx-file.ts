@@ -7,7 +7,7 @@ import { UseLiteWeights } from './use-lite-weights.ts';
 import { useModelDir } from '../use-model-files.ts';
 
 /** Bump whenever buildUseLiteGraph changes what it emits, so stale cached files are not reused. */
-const GRAPH_VERSION = 2;
+const GRAPH_VERSION = 3;
 
 /** sha256 of the files the graph is made from, as they are on disk. */
 async function weightsDigest(dir: string): Promise<string> {
