@@ -10,6 +10,11 @@ import { USE_LITE_INPUTS, USE_LITE_OUTPUT } from './use-lite-onnx-graph.ts';
 export interface OnnxSessionOptions {
   /** ORT intra-op threads: 1 per bulk worker (the pool supplies parallelism), more for queries. */
   readonly threads: number;
+  /**
+   * Turns on ONNX Runtime's profiler, writing `<prefix>_<time>.json` on endProfiling():
+   * per-node times and the execution provider that ran each node (bench:embed reads it).
+   */
+  readonly profileFilePrefix?: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -33,6 +38,8 @@ export class OnnxUseEncoder implements SentenceEncoder {
     private readonly ort: typeof import('onnxruntime-node'),
     private readonly session: Session,
     readonly tokenize: (text: string) => number[],
+    /** The execution providers the session was created with, preferred first. */
+    readonly providers: readonly string[],
   ) {}
 
   static async load(modelFile: string, options: OnnxSessionOptions, warn: (message: string) => void): Promise<OnnxUseEncoder> {
@@ -44,9 +51,15 @@ export class OnnxUseEncoder implements SentenceEncoder {
       // Idle intra-op threads would otherwise spin for a while after each call, taking
       // CPU from PostgreSQL and the other workers on the same machine.
       extra: { session: { intra_op: { allow_spinning: '0' } } },
+      ...(options.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: options.profileFilePrefix } : {}),
     };
-    const session = await createSession(ort, modelFile, base, warn);
-    return new OnnxUseEncoder(ort, session, await loadUseTokenizer());
+    const { session, providers } = await createSession(ort, modelFile, base, warn);
+    return new OnnxUseEncoder(ort, session, await loadUseTokenizer(), providers);
+  }
+
+  /** Writes the profile (see profileFilePrefix). */
+  endProfiling(): void {
+    this.session.endProfiling();
   }
 
   async embedTokens(encodings: readonly number[][]): Promise<Float32Array> {
@@ -71,13 +84,14 @@ async function createSession(
   modelFile: string,
   base: Session.SessionOptions,
   warn: (message: string) => void,
-): Promise<Session> {
+): Promise<{ session: Session; providers: string[] }> {
   if (cudaProviderInstalled()) {
+    const providers = ['cuda', 'cpu'];
     try {
-      return await ort.InferenceSession.create(modelFile, { ...base, executionProviders: ['cuda', 'cpu'] });
+      return { session: await ort.InferenceSession.create(modelFile, { ...base, executionProviders: providers }), providers };
     } catch (error) {
       warn(`ONNX Runtime's CUDA provider is installed but failed to start (${(error as Error).message}); using the CPU`);
     }
   }
-  return ort.InferenceSession.create(modelFile, { ...base, executionProviders: ['cpu'] });
+  return { session: await ort.InferenceSession.create(modelFile, { ...base, executionProviders: ['cpu'] }), providers: ['cpu'] };
 }
