@@ -1,8 +1,8 @@
 /**
  * Symmetric per-column int8 quantisation of a row-major [rows, columns] weight matrix:
  * column j becomes round(w / s_j) with s_j = max|w_j| / 127, so w ≈ q · s_j. Per column
- * because USE-lite's columns differ in range by an order of magnitude; one scale for the
- * matrix would leave the small ones a few levels each.
+ * because columns differ in range, and one scale for the whole matrix would leave the
+ * narrow ones only a few levels each.
  */
 export function quantizeColumns(weights: Float32Array, rows: number, columns: number): { readonly values: Int8Array; readonly scales: Float32Array } {
   if (weights.length !== rows * columns) throw new Error(`quantizeColumns: ${weights.length} values for [${rows}, ${columns}]`);

@@ -83,7 +83,7 @@ export function buildUseLiteGraph(w: UseLiteWeights, precision: UseLitePrecision
     b.op('LayerNormalization', [input, ...lnParams(scope, dims)], { axis: -1, epsilon: { float: epsilon } });
   // LayerNorm(input + bias + skip) and that sum (the next residual). Written as Add and
   // LayerNormalization rather than the contrib SkipLayerNormalization, which ran slower
-  // on the CPU when asked for the sum as well (see the README's profile).
+  // on the CPU when asked for the sum as well (see the README).
   const addNorm = (input: string, skip: string, bias: string, scope: string, dims: number): [normed: string, sum: string] => {
     const sum = b.op('Add', [b.op('Add', [input, bias]), skip]);
     return [layerNorm(sum, scope, dims), sum];
