@@ -20,7 +20,7 @@ function scriptedWorkers(scripts: string[]) {
   return { started, exited, startWorker };
 }
 
-const options = { backend: 'wasm' as const, batchSize: 8, modelCacheDir: '/nonexistent', logger: createLogger('silent') };
+const options = { backend: 'wasm' as const, precision: 'float32' as const, modelId: 'test-model', batchSize: 8, modelCacheDir: '/nonexistent', logger: createLogger('silent') };
 
 test('when one worker fails to start, the pool stops every worker that did start and rejects', async () => {
   const workers = scriptedWorkers([READY_AND_STAY, FAIL_TO_START, READY_AND_STAY]);

@@ -5,8 +5,10 @@ export type BackendRequest = BackendName | 'auto';
 export type TfBackendName = Exclude<BackendName, 'onnx'>;
 
 /**
- * The embedding model (EMBED_MODEL): the Universal Sentence Encoder, or `hash`, a bag-of-words
- * stand-in with no weights for the fast test tier and quick demos.
+ * The embedding model (EMBED_MODEL): the Universal Sentence Encoder; `use-lite-int8`, the same
+ * weights quantised to int8 for ONNX Runtime (faster, slightly different vectors, its own
+ * model id); or `hash`, a bag-of-words stand-in with no weights for the fast test tier and
+ * quick demos.
  */
-export const MODELS = ['use-lite', 'hash'] as const;
+export const MODELS = ['use-lite', 'use-lite-int8', 'hash'] as const;
 export type ModelName = (typeof MODELS)[number];

@@ -48,7 +48,7 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Runtime for the Universal Sentence Encoder; auto prefers ONNX Runtime, then native TensorFlow, then wasm. */
   readonly embedBackend: BackendRequest;
-  /** use-lite (the Universal Sentence Encoder), or hash (bag of words, no model: tests and demos). */
+  /** use-lite (the Universal Sentence Encoder), use-lite-int8 (its int8 form on ONNX Runtime), or hash (bag of words, no model: tests and demos). */
   readonly embedModel: ModelName;
   /** Worker threads for bulk embedding (each holds its own model). */
   readonly embedWorkers: number;

@@ -5,7 +5,7 @@ import { createEmbedderPool } from './embedder-pool.ts';
 import type { Embedder } from './embedder.ts';
 import { createHashEmbedder, HASH_MODEL_ID } from './hash-embedder.ts';
 import { createLocalEmbedder } from './local-embedder.ts';
-import { USE_MODEL_ID } from './use-model-files.ts';
+import { USE_INT8_MODEL_ID, USE_MODEL_ID } from './use-model-files.ts';
 
 export type EmbedderUse = 'query' | 'server' | 'bulk';
 
@@ -26,7 +26,8 @@ export async function createEmbedder(config: Config, logger: Logger, use: Embedd
     logger.info('embedding: the hash model (EMBED_MODEL=hash): bag of words, no neural model');
     return createHashEmbedder();
   }
-  const options = { backend: config.embedBackend, batchSize: config.embedBatchSize, modelCacheDir: modelCacheDir(config), logger };
+  const precision = config.embedModel === 'use-lite-int8' ? 'int8' : 'float32';
+  const options = { backend: config.embedBackend, precision, modelId: configuredModelId(config), batchSize: config.embedBatchSize, modelCacheDir: modelCacheDir(config), logger } as const;
   const embedder =
     use === 'query'
       ? await createLocalEmbedder({ ...options, threads: config.embedQueryThreads })
@@ -36,11 +37,12 @@ export async function createEmbedder(config: Config, logger: Logger, use: Embedd
   // Which runtime actually runs matters for speed by a factor of 5; say it once.
   const threads = embedder.backend === 'onnx' ? `, ${config.embedQueryThreads} threads` : '';
   const where = { query: `in-process${threads}`, server: `one worker thread${threads}`, bulk: `${config.embedWorkers} workers` }[use];
-  logger.info(`embedding: USE-lite on ${embedder.backend} (${where})`);
+  logger.info(`embedding: USE-lite${precision === 'int8' ? ' int8' : ''} on ${embedder.backend} (${where})`);
   return embedder;
 }
 
 /** The id of the model `createEmbedder` makes for this configuration, known before it loads. */
 export function configuredModelId(config: Config): string {
-  return config.embedModel === 'hash' ? HASH_MODEL_ID : USE_MODEL_ID;
+  if (config.embedModel === 'hash') return HASH_MODEL_ID;
+  return config.embedModel === 'use-lite-int8' ? USE_INT8_MODEL_ID : USE_MODEL_ID;
 }

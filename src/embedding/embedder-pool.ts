@@ -5,15 +5,18 @@ import type { BackendRequest } from '../config/embed-backends.ts';
 import { resolveBackend } from './activate-backend.ts';
 import type { EmbedWorkerData, FromWorker, ToWorker } from './embed-worker.ts';
 import { ensureUseLiteOnnxFile } from './onnx/use-lite-onnx-file.ts';
+import type { UseLitePrecision } from './onnx/use-lite-onnx-graph.ts';
 import { USE_DIMENSIONS, type Embedder } from './embedder.ts';
 import { lengthBatches } from './length-batches.ts';
 import { normalizeText } from './normalize-text.ts';
-import { USE_MODEL_ID } from './use-model-files.ts';
 import { startWorker } from '../worker/start-worker.ts';
 
 export interface EmbedderPoolOptions {
   readonly workers: number;
   readonly backend: BackendRequest;
+  readonly precision: UseLitePrecision;
+  /** Stored with the vectors: tells float from int8 ones. */
+  readonly modelId: string;
   readonly batchSize: number;
   readonly modelCacheDir: string;
   readonly logger: Logger;
@@ -60,10 +63,11 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
   // Resolved here once, so every worker runs the same runtime; the ONNX model is
   // generated before the workers start rather than by each of them.
   const backend = await resolveBackend(options.backend, (m) => options.logger.warn(m));
-  const modelFile = backend === 'onnx' ? await ensureUseLiteOnnxFile(options.modelCacheDir) : undefined;
+  const { precision } = options;
+  const modelFile = backend === 'onnx' ? await ensureUseLiteOnnxFile(options.modelCacheDir, undefined, { precision }) : undefined;
   // One ORT thread per worker by default: the workers are the parallelism, and a
   // single-threaded session has no thread pool to hand work across.
-  const workerData: EmbedWorkerData = { backend, modelCacheDir: options.modelCacheDir, modelFile, threads: options.threads ?? 1 };
+  const workerData: EmbedWorkerData = { backend, precision, modelCacheDir: options.modelCacheDir, modelFile, threads: options.threads ?? 1 };
 
   const dispatch = () => {
     for (let depth = 1; depth <= PREFETCH; depth++) {
@@ -152,7 +156,7 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
     });
 
   return {
-    modelId: USE_MODEL_ID,
+    modelId: options.modelId,
     dimensions: USE_DIMENSIONS,
     backend,
     async embed(texts) {

@@ -4,10 +4,13 @@ import type { BackendRequest } from '../config/embed-backends.ts';
 import { USE_DIMENSIONS, type Embedder } from './embedder.ts';
 import { lengthBatches } from './length-batches.ts';
 import { loadSentenceEncoder } from './load-sentence-encoder.ts';
-import { USE_MODEL_ID } from './use-model-files.ts';
+import type { UseLitePrecision } from './onnx/use-lite-onnx-graph.ts';
 
 export interface LocalEmbedderOptions {
   readonly backend: BackendRequest;
+  readonly precision: UseLitePrecision;
+  /** Stored with the vectors: tells float from int8 ones. */
+  readonly modelId: string;
   readonly batchSize: number;
   readonly modelCacheDir: string;
   /** ONNX Runtime intra-op threads for this model. */
@@ -23,7 +26,7 @@ export interface LocalEmbedderOptions {
 export async function createLocalEmbedder(options: LocalEmbedderOptions): Promise<Embedder> {
   const warn = (m: string) => options.logger.warn(m);
   const backend = await resolveBackend(options.backend, warn);
-  const encoder = await loadSentenceEncoder({ backend, modelCacheDir: options.modelCacheDir, threads: options.threads, warn });
+  const encoder = await loadSentenceEncoder({ backend, precision: options.precision, modelCacheDir: options.modelCacheDir, threads: options.threads, warn });
   let tail: Promise<unknown> = Promise.resolve();
 
   const run = async (texts: readonly string[]): Promise<Float32Array[]> => {
@@ -37,7 +40,7 @@ export async function createLocalEmbedder(options: LocalEmbedderOptions): Promis
   };
 
   return {
-    modelId: USE_MODEL_ID,
+    modelId: options.modelId,
     dimensions: USE_DIMENSIONS,
     backend,
     embed: (texts) => {

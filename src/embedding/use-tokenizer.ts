@@ -1,9 +1,9 @@
-import { Tokenizer } from '@tensorflow-models/universal-sentence-encoder';
 import { normalizeText } from './normalize-text.ts';
+import { SentencePieceTokenizer } from './sentence-piece-tokenizer.ts';
 import { loadUseVocabulary } from './use-model-files.ts';
 
-/** USE-lite's own sentencepiece tokenizer over our text normalisation, for every runtime. */
+/** USE-lite's sentencepiece tokenizer over our text normalisation, for every runtime. */
 export async function loadUseTokenizer(): Promise<(text: string) => number[]> {
-  const tokenizer = new Tokenizer(await loadUseVocabulary());
+  const tokenizer = new SentencePieceTokenizer(await loadUseVocabulary());
   return (text) => tokenizer.encode(normalizeText(text));
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { asServiceError } from '../db/database-errors.ts';
 import type { DB } from '../db/schema.ts';
+import { loadProjection } from '../db/projection-repository.ts';
 import { searchByMode } from '../db/search-by-mode.ts';
 import { corpusStats, findHeadline, similarHeadlines } from '../db/search-repository.ts';
 import { nearDuplicatePairs } from '../db/near-duplicate-pairs.ts';
@@ -54,6 +55,8 @@ export interface SearchServiceDeps {
  */
 export class SearchService {
   private readonly instrumentation: Instrumentation;
+  /** Set once the stored vectors are known to come from this program's model. */
+  private modelMatches = false;
 
   constructor(private readonly deps: SearchServiceDeps) {
     this.instrumentation = deps.instrumentation ?? noInstrumentation;
@@ -68,6 +71,7 @@ export class SearchService {
     // A collapsed ranking is another ranking: its cursors carry the threshold that made it.
     const fingerprint = searchFingerprint(page.collapse ? `${kind}:collapse@${this.collapseSimilarity}` : kind, normalized, range);
     const after = page.after ? decodeCursor(page.after, fingerprint) : null;
+    await this.checkModel();
     // Every mode embeds: edges carry the similarity, and keyword ties are broken by it.
     const embedding = await this.instrumentation.embedding(() => this.deps.embedder.embedQuery(normalized));
     this.deps.onQuery?.(query, embedding);
@@ -146,6 +150,23 @@ export class SearchService {
 
   private timelineArgs(request: TimelineRequest): { bucket: TimelineBucket; top: number; range: DateRange } {
     return { bucket: request.bucket ?? 'YEAR', top: validateTop(request.top), range: validateRange(request.filter) };
+  }
+
+  /**
+   * A query vector from another model (float against int8, USE-lite against hash) would
+   * rank by noise, so such a search is refused; checked once the database has vectors.
+   */
+  private async checkModel(): Promise<void> {
+    if (this.modelMatches) return;
+    const stored = await this.db('load_projection', () => loadProjection(this.deps.db));
+    if (!stored) return;
+    if (stored.modelId !== this.deps.modelId) {
+      throw new AppError(
+        ErrorCode.PROJECTION_MISMATCH,
+        `Model mismatch: the database was embedded with model ${stored.modelId}, this program uses ${this.deps.modelId}. Set EMBED_MODEL to the database's model.`,
+      );
+    }
+    this.modelMatches = true;
   }
 
   private pageArgs(page: PageRequest): { first: number; range: DateRange } {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { availableBackends } from '../../embedding/activate-backend.ts';
-import { BACKENDS, type BackendName } from '../../config/embed-backends.ts';
+import { BACKENDS, type BackendName, type ModelName } from '../../config/embed-backends.ts';
 import { createEmbedder } from '../../embedding/create-embedder.ts';
 import { PCA_SAMPLE_SIZE } from '../../projection/create-projection.ts';
 import { agreement, evaluateSts, type StsResult } from '../../eval/evaluate-sts.ts';
@@ -13,7 +13,21 @@ import { positiveInt } from './option-parsers.ts';
 
 const DEFAULT_CORPUS = '../shared/data/abcnews-sample.csv';
 /** The reference every other runtime is compared with: the tfjs graph as published. */
-const REFERENCE: BackendName = 'wasm';
+const REFERENCE = 'wasm';
+
+/** One evaluated embedder: a runtime with the float model, or ONNX Runtime with int8. */
+interface StsRun {
+  readonly label: string;
+  readonly backend: BackendName;
+  readonly model: ModelName;
+}
+
+/** The float model on each runtime, and the int8 variant wherever ONNX Runtime is evaluated. */
+function stsRuns(backends: readonly BackendName[]): StsRun[] {
+  const runs: StsRun[] = backends.map((backend) => ({ label: backend, backend, model: 'use-lite' }));
+  if (backends.includes('onnx')) runs.splice(backends.indexOf('onnx') + 1, 0, { label: 'onnx-int8', backend: 'onnx', model: 'use-lite-int8' });
+  return runs;
+}
 
 function backendList(raw: string): BackendName[] {
   const names = raw.split(',').map((s) => s.trim().toLowerCase());
@@ -27,7 +41,7 @@ export function registerEvalCommand(program: Command, act: Act): Command {
   const evalCommand = program.command('eval').description('measure embedding and search quality');
   evalCommand
     .command('sts <file>')
-    .description('Spearman/Pearson of cosine similarity vs. human scores on the STS Benchmark (TSV: score, sentence1, sentence2), per embedding runtime')
+    .description('Spearman/Pearson of cosine similarity vs. human scores on the STS Benchmark (TSV: score, sentence1, sentence2), per embedding runtime (and the int8 model with onnx)')
     .option('--corpus <csv>', `headlines CSV to fit PCA on (default ${DEFAULT_CORPUS} if present, else the STS sentences)`)
     .option('--sample <n>', 'corpus rows to fit PCA on', positiveInt, PCA_SAMPLE_SIZE)
     .option('--dims <k>', 'reduced dimensions', positiveInt, 64)
@@ -40,13 +54,13 @@ export function registerEvalCommand(program: Command, act: Act): Command {
         const corpusFile = options.corpus ?? (fs.existsSync(DEFAULT_CORPUS) ? DEFAULT_CORPUS : undefined);
         const corpus = corpusFile ? await readCorpusSample(corpusFile, options.sample) : [];
         const backends = options.backends ?? (await availableBackends());
-        const results = new Map<BackendName, StsResult & { seconds: number; model: string }>();
-        for (const backend of backends) {
-          const embedder = await createEmbedder({ ...ctx.config, embedBackend: backend }, ctx.logger, 'bulk');
+        const results = new Map<string, StsResult & { seconds: number; model: string }>();
+        for (const run of stsRuns(backends)) {
+          const embedder = await createEmbedder({ ...ctx.config, embedBackend: run.backend, embedModel: run.model }, ctx.logger, 'bulk');
           try {
             const started = performance.now();
             const result = await evaluateSts(pairs, embedder, { dimensions: options.dims, seed: options.seed, corpus });
-            results.set(backend, { ...result, seconds: (performance.now() - started) / 1000, model: embedder.modelId });
+            results.set(run.label, { ...result, seconds: (performance.now() - started) / 1000, model: embedder.modelId });
           } finally {
             await embedder.close();
           }

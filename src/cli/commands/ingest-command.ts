@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { runIngest } from '../../app/run-ingest.ts';
+import { MODELS, type ModelName } from '../../config/embed-backends.ts';
 import { withDatabase } from '../../app/with-database.ts';
 import { DEFAULT_HNSW_BUILD } from '../../db/build-hnsw-index.ts';
 import { DEFAULT_HNSW_PARAMS } from '../../db/hnsw-index.ts';
@@ -13,6 +14,7 @@ import { buildWorkerCount, positiveInt } from './option-parsers.ts';
 
 interface IngestFlags {
   format?: InputFormat;
+  model?: ModelName;
   rejects?: string;
   projection?: ProjectionKind;
   dims?: number;
@@ -30,6 +32,7 @@ export function registerIngestCommand(program: Command, act: Act): void {
     .description('load headlines from a file, - (stdin) or an http(s) URL (.gz ok): validate, dedup, embed, project, bulk-load, index')
     .addOption(new Option('--format <format>', 'input format (default: detected from the header)').choices(['csv', 'tsv']))
     .option('--rejects <file>', 'where rejected rows go (default DATA_DIR/rejects/<source>-<timestamp>.tsv)')
+    .addOption(new Option('--model <name>', 'embedding model (default EMBED_MODEL); the database keeps the one it was first made with').choices([...MODELS]))
     .addOption(new Option('--projection <kind>', 'reduction for the ANN index, fitted on the first ingest (default pca)').choices([...PROJECTION_KINDS]))
     .option('--dims <k>', 'reduced dimensions on the first ingest (default 64)', positiveInt)
     .option('--max-length <n>', 'longest headline accepted, in characters', positiveInt, DEFAULT_MAX_TEXT_LENGTH)
@@ -39,7 +42,8 @@ export function registerIngestCommand(program: Command, act: Act): void {
     .option('--build-workers <n>', 'parallel workers for the HNSW build on a server (the database host\'s cores - 1)', buildWorkerCount, DEFAULT_HNSW_BUILD.workers)
     .option('--quiet', 'no progress output')
     .action((source: string, flags: IngestFlags) =>
-      act(async ({ config, logger, io, out }) => {
+      act(async ({ config: environment, logger, io, out }) => {
+        const config = flags.model ? { ...environment, embedModel: flags.model } : environment;
         const summary = await withDatabase(config, logger, (database) =>
           runIngest(config, logger, database, {
             source,

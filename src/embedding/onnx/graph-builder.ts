@@ -20,6 +20,12 @@ export class GraphBuilder {
     return name;
   }
 
+  int8s(hint: string, dims: readonly number[], data: Int8Array): string {
+    const name = this.fresh(hint);
+    this.initializers.push({ name, dims, type: OnnxType.INT8, data });
+    return name;
+  }
+
   scalar(hint: string, value: number): string {
     return this.floats(hint, [], Float32Array.of(value));
   }
@@ -30,14 +36,19 @@ export class GraphBuilder {
     return name;
   }
 
-  op(op: string, inputs: readonly string[], attributes?: Record<string, AttributeValue>): string {
-    return this.opN(op, inputs, 1, attributes)[0]!;
+  op(op: string, inputs: readonly string[], attributes?: Record<string, AttributeValue>, domain?: string): string {
+    return this.opN(op, inputs, 1, attributes, domain)[0]!;
   }
 
-  opN(op: string, inputs: readonly string[], outputs: number, attributes?: Record<string, AttributeValue>): string[] {
+  /**
+   * `outputs`: how many, or which ones are wanted (an unwanted optional output is left
+   * unnamed, so the runtime need not compute it; its name here is '').
+   */
+  opN(op: string, inputs: readonly string[], outputs: number | readonly boolean[], attributes?: Record<string, AttributeValue>, domain?: string): string[] {
     const name = this.fresh(op);
-    const names = Array.from({ length: outputs }, (_, i) => `${name}:${i}`);
-    this.nodes.push({ op, inputs, outputs: names, name, attributes });
+    const wanted = typeof outputs === 'number' ? Array.from({ length: outputs }, () => true) : outputs;
+    const names = wanted.map((used, i) => (used ? `${name}:${i}` : ''));
+    this.nodes.push({ op, inputs, outputs: names, name, attributes, domain });
     return names;
   }
 

@@ -1,7 +1,7 @@
 import { ProtobufWriter } from './protobuf-writer.ts';
 
 /** ONNX TensorProto.DataType values used here. */
-export const OnnxType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9 } as const;
+export const OnnxType = { FLOAT: 1, INT8: 3, INT32: 6, INT64: 7, BOOL: 9 } as const;
 export type OnnxType = (typeof OnnxType)[keyof typeof OnnxType];
 
 export type AttributeValue = number | readonly number[] | string | { readonly float: number };
@@ -11,6 +11,8 @@ export interface OnnxNode {
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   readonly name: string;
+  /** Unset for standard ONNX ops; `com.microsoft` for ONNX Runtime's contrib ops. */
+  readonly domain?: string;
   readonly attributes?: Readonly<Record<string, AttributeValue>>;
 }
 
@@ -18,7 +20,7 @@ export interface OnnxInitializer {
   readonly name: string;
   readonly dims: readonly number[];
   readonly type: OnnxType;
-  readonly data: Float32Array | Int32Array | BigInt64Array;
+  readonly data: Float32Array | Int8Array | Int32Array | BigInt64Array;
 }
 
 export interface OnnxValueInfo {
@@ -39,6 +41,8 @@ export interface OnnxGraph {
 /** IR version 8 is the one that goes with opset 17 (LayerNormalization's first opset). */
 const IR_VERSION = 8;
 const OPSET = 17;
+/** ONNX Runtime's contrib operators (fused attention, skip layer norm, quantised MatMul). */
+export const CONTRIB_DOMAIN = 'com.microsoft';
 
 // Field numbers from onnx.proto3.
 const enum Attr { NAME = 1, F = 2, I = 3, S = 4, INTS = 8, TYPE = 20 }
@@ -88,6 +92,7 @@ export function encodeOnnxModel(graph: OnnxGraph, producer = 'headline-search'):
         for (const input of node.inputs) n.string(1, input);
         for (const output of node.outputs) n.string(2, output);
         n.string(3, node.name).string(4, node.op);
+        if (node.domain) n.string(7, node.domain);
         for (const [name, value] of Object.entries(node.attributes ?? {})) n.message(5, (a) => writeAttribute(a, name, value));
       });
     }
@@ -97,5 +102,6 @@ export function encodeOnnxModel(graph: OnnxGraph, producer = 'headline-search'):
     for (const output of graph.outputs) g.message(12, (v) => writeValueInfo(v, output));
   });
   model.message(8, (o) => o.string(1, '').varint(2, OPSET));
+  if (graph.nodes.some((n) => n.domain === CONTRIB_DOMAIN)) model.message(8, (o) => o.string(1, CONTRIB_DOMAIN).varint(2, 1));
   return model.finish();
 }

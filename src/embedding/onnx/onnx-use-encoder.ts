@@ -4,11 +4,17 @@ import path from 'node:path';
 import type { InferenceSession as Session } from 'onnxruntime-node';
 import { assertNoEmptyEncoding, type SentenceEncoder } from '../sentence-encoder.ts';
 import { loadUseTokenizer } from '../use-tokenizer.ts';
-import { USE_LITE_INPUTS, USE_LITE_MAX_TOKENS, USE_LITE_OUTPUT } from './use-lite-onnx-graph.ts';
+import { packUseLiteTokens } from './pack-use-lite-tokens.ts';
+import { USE_LITE_INPUTS, USE_LITE_OUTPUT } from './use-lite-onnx-graph.ts';
 
 export interface OnnxSessionOptions {
   /** ORT intra-op threads: 1 per bulk worker (the pool supplies parallelism), more for queries. */
   readonly threads: number;
+  /**
+   * Turns on ONNX Runtime's profiler, writing `<prefix>_<time>.json` on endProfiling():
+   * per-node times and the execution provider that ran each node (bench:embed reads it).
+   */
+  readonly profileFilePrefix?: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -32,6 +38,8 @@ export class OnnxUseEncoder implements SentenceEncoder {
     private readonly ort: typeof import('onnxruntime-node'),
     private readonly session: Session,
     readonly tokenize: (text: string) => number[],
+    /** The execution providers the session was created with, preferred first. */
+    readonly providers: readonly string[],
   ) {}
 
   static async load(modelFile: string, options: OnnxSessionOptions, warn: (message: string) => void): Promise<OnnxUseEncoder> {
@@ -43,15 +51,21 @@ export class OnnxUseEncoder implements SentenceEncoder {
       // Idle intra-op threads would otherwise spin for a while after each call, taking
       // CPU from PostgreSQL and the other workers on the same machine.
       extra: { session: { intra_op: { allow_spinning: '0' } } },
+      ...(options.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: options.profileFilePrefix } : {}),
     };
-    const session = await createSession(ort, modelFile, base, warn);
-    return new OnnxUseEncoder(ort, session, await loadUseTokenizer());
+    const { session, providers } = await createSession(ort, modelFile, base, warn);
+    return new OnnxUseEncoder(ort, session, await loadUseTokenizer(), providers);
+  }
+
+  /** Writes the profile (see profileFilePrefix). */
+  endProfiling(): void {
+    this.session.endProfiling();
   }
 
   async embedTokens(encodings: readonly number[][]): Promise<Float32Array> {
     assertNoEmptyEncoding(encodings);
     const { Tensor } = this.ort;
-    const feeds = packTokens(encodings);
+    const feeds = packUseLiteTokens(encodings);
     const { tokens, time } = feeds;
     const batch = encodings.length;
     const result = await this.session.run({
@@ -59,33 +73,10 @@ export class OnnxUseEncoder implements SentenceEncoder {
       [USE_LITE_INPUTS.positions]: new Tensor('int32', feeds.positions, [tokens]),
       [USE_LITE_INPUTS.toPadded]: new Tensor('int32', feeds.toPadded, [batch, time]),
       [USE_LITE_INPUTS.toPacked]: new Tensor('int32', feeds.toPacked, [tokens]),
-      [USE_LITE_INPUTS.mask]: new Tensor('float32', feeds.mask, [batch, time]),
+      [USE_LITE_INPUTS.lengths]: new Tensor('int32', feeds.lengths, [batch]),
     });
     return result[USE_LITE_OUTPUT]!.data as Float32Array;
   }
-}
-
-/** The graph's packed-token inputs (see buildUseLiteGraph), each text clipped as TF clips it. */
-function packTokens(encodings: readonly number[][]) {
-  const lengths = encodings.map((e) => Math.min(e.length, USE_LITE_MAX_TOKENS));
-  const tokens = lengths.reduce((a, n) => a + n, 0);
-  const time = Math.max(...lengths);
-  const tokenIds = new Int32Array(tokens);
-  const positions = new Int32Array(tokens);
-  const toPacked = new Int32Array(tokens);
-  const toPadded = new Int32Array(encodings.length * time).fill(tokens);
-  const mask = new Float32Array(encodings.length * time);
-  let k = 0;
-  encodings.forEach((ids, row) => {
-    for (let col = 0; col < lengths[row]!; col++, k++) {
-      tokenIds[k] = ids[col]!;
-      positions[k] = col;
-      toPacked[k] = row * time + col;
-      toPadded[row * time + col] = k;
-      mask[row * time + col] = 1;
-    }
-  });
-  return { tokens, time, tokenIds, positions, toPadded, toPacked, mask };
 }
 
 async function createSession(
@@ -93,13 +84,14 @@ async function createSession(
   modelFile: string,
   base: Session.SessionOptions,
   warn: (message: string) => void,
-): Promise<Session> {
+): Promise<{ session: Session; providers: string[] }> {
   if (cudaProviderInstalled()) {
+    const providers = ['cuda', 'cpu'];
     try {
-      return await ort.InferenceSession.create(modelFile, { ...base, executionProviders: ['cuda', 'cpu'] });
+      return { session: await ort.InferenceSession.create(modelFile, { ...base, executionProviders: providers }), providers };
     } catch (error) {
       warn(`ONNX Runtime's CUDA provider is installed but failed to start (${(error as Error).message}); using the CPU`);
     }
   }
-  return ort.InferenceSession.create(modelFile, { ...base, executionProviders: ['cpu'] });
+  return { session: await ort.InferenceSession.create(modelFile, { ...base, executionProviders: ['cpu'] }), providers: ['cpu'] };
 }
