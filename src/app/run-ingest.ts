@@ -30,6 +30,7 @@ export async function runIngest(config: Config, logger: Logger, database: Databa
         createGram: () => createGram(config.embedBackend, (m) => logger.warn(m)),
         createProjector: createBatchProjector(config.embedBackend, (m) => logger.warn(m)),
         onProgress: (p) => reporter.update(p),
+        onIndexProgress: (p) => reporter.index(p),
       },
     );
   } finally {

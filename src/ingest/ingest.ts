@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { buildHnswIndex, type HnswBuildOptions } from '../db/build-hnsw-index.ts';
 import { createHeadlineLoader, dedupKey, type HeadlineLoader } from '../db/headline-loader.ts';
 import { hnswIndexExists, type HnswParams } from '../db/hnsw-index.ts';
+import type { IndexBuildListener } from '../db/watch-index-build.ts';
 import type { Database } from '../db/open-database.ts';
 import { createProjection, PCA_SAMPLE_SIZE } from '../projection/create-projection.ts';
 import { PcaAccumulator, type GramFunction } from '../projection/projection-pca.ts';
@@ -36,6 +37,8 @@ export interface IngestDeps {
   readonly createEmbedder: () => Promise<Embedder>;
   readonly modelId: string;
   readonly onProgress?: (progress: IngestProgress) => void;
+  /** Called about every second while the HNSW index is built. */
+  readonly onIndexProgress?: IndexBuildListener;
   /** A fast XᵀX for fitting PCA, made only when this ingest fits one; plain JavaScript without it. */
   readonly createGram?: () => Promise<GramFunction>;
   /** The PCA eigen-decomposition; by default on a worker thread, so embedding never waits for it. */
@@ -170,7 +173,7 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
     let indexBuilt = false;
     if (projection && !(await hnswIndexExists(database.db))) {
       const p: Projection = projection;
-      await clock.time('index', () => buildHnswIndex(database, p.dimensions, options.hnsw, options.hnswBuild));
+      await clock.time('index', () => buildHnswIndex(database, p.dimensions, options.hnsw, options.hnswBuild, deps.onIndexProgress));
       indexBuilt = true;
     }
     const seconds = { ...clock.seconds(), total: (performance.now() - started) / 1000 };
