@@ -106,5 +106,7 @@ describeEachDatabase(
       for (const k of [1, 10, 199, 200, 201, 211, 999, 1000]) assert.deepEqual(await oneQuery(q, 'SEMANTIC', k, range), deepest.slice(0, k), `k=${k}`);
     });
   },
-  { sessionSettings: { 'headline_search.exact_scan_rows': '50' } },
+  // With this factor the 1,250-row range takes the HNSW index (1,250² > 100 × 1,500) and the
+  // 300-row one the range scan of reduced vectors (300² <= 100 × 1,500): both candidate sources.
+  { sessionSettings: { 'headline_search.exact_scan_rows': '50', 'headline_search.range_scan_factor': '100' } },
 );

@@ -17,7 +17,7 @@ export const MAX_HNSW_BUILD_WORKERS = 64;
 
 /**
  * Builds the HNSW index once, after a bulk load (far faster than maintaining it row by
- * row), with room to build the graph in memory, then refreshes planner statistics.
+ * row), with room to build the graph in memory, then vacuums (visibility map, planner statistics).
  */
 export async function buildHnswIndex(
   database: Database,
@@ -35,7 +35,9 @@ export async function buildHnswIndex(
       await createHnswIndexStatement(dimensions, params).execute(trx);
     }),
   );
-  await sql`analyze headlines`.execute(database.db);
+  // VACUUM marks the freshly loaded pages all-visible, so a date range reads the index of
+  // reduced vectors alone (an index-only scan) instead of visiting every heap row.
+  await sql`vacuum (analyze) headlines`.execute(database.db);
 }
 
 /** Rebuilds the index with the same budget; on a server without blocking reads or writes. */

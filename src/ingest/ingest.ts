@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { buildHnswIndex, type HnswBuildOptions } from '../db/build-hnsw-index.ts';
 import { createHeadlineLoader, dedupKey, type HeadlineLoader } from '../db/headline-loader.ts';
+import { countHeadlines } from '../db/count-headlines.ts';
 import { hnswIndexExists, type HnswParams } from '../db/hnsw-index.ts';
+import { checkEmbeddedLimit, estimateTotal } from './check-embedded-limit.ts';
 import type { IndexBuildListener } from '../db/watch-index-build.ts';
 import type { Database } from '../db/open-database.ts';
 import { createProjection, PCA_SAMPLE_SIZE } from '../projection/create-projection.ts';
@@ -29,6 +31,8 @@ export interface IngestOptions {
   readonly batchSize: number;
   readonly hnsw: HnswParams;
   readonly hnswBuild?: HnswBuildOptions;
+  /** Embedded database only: refuse an ingest that would leave more headlines than this. */
+  readonly embeddedMaxHeadlines?: number;
 }
 
 export interface IngestDeps {
@@ -118,17 +122,24 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
     if (pca.count >= PCA_SAMPLE_SIZE) await fitAndFlush();
   };
 
+  const limit = database.mode === 'embedded' ? options.embeddedMaxHeadlines : undefined;
+  const stored = limit === undefined ? 0 : await countHeadlines(database.db);
+  let fresh = 0;
   const submit = async (batch: Pending[]) => {
     const existing = await clock.time('dedup', () => loader.existing(batch));
-    const fresh = batch.filter((r) => !existing.has(r.key));
-    progress.duplicates += batch.length - fresh.length;
+    const rows = batch.filter((r) => !existing.has(r.key));
+    progress.duplicates += batch.length - rows.length;
     report();
-    if (fresh.length === 0) return;
+    if (rows.length === 0) return;
+    fresh += rows.length;
+    // Before these rows are embedded: the new rows so far, extrapolated over the whole
+    // source when its size is known.
+    if (limit !== undefined) checkEmbeddedLimit(limit, stored + estimateTotal(fresh, source.bytesRead(), source.totalBytes));
     embedder ??= await deps.createEmbedder();
     clock.start('embed');
-    const vectors = embedder.embed(fresh.map((r) => r.text)).finally(() => clock.stop('embed'));
+    const vectors = embedder.embed(rows.map((r) => r.text)).finally(() => clock.stop('embed'));
     vectors.catch(() => undefined); // surfaced through the chain below
-    chain = chain.then(async () => handle(fresh, await vectors));
+    chain = chain.then(async () => handle(rows, await vectors));
     inFlight.push(chain);
     if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
   };
