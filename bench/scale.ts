@@ -5,7 +5,7 @@
 // time and stages, embedding alone on a slice, peak RSS, database size, unfiltered and
 // filtered latency and recall against exact, throughput at c=16 over HTTP and the depth
 // that hasNextPage chains reach. Asserts nothing. EMBED_MODEL=hash for a quick run.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import { silentLogger } from '../src/logger.ts';
 import { spawnCli } from '../test/support/run-cli.ts';
 import { freshServerDatabase } from './bench-databases.ts';
 import { median, percentile } from './stats.ts';
+import { startServer } from './start-server.ts';
 
 const { values: args } = parseArgs({
   options: { rows: { type: 'string', default: '200000' }, seed: { type: 'string', default: '1' }, queries: { type: 'string', default: '100' }, seconds: { type: 'string', default: '15' }, 'skip-embedded': { type: 'boolean', default: false } },
@@ -116,18 +117,6 @@ async function searchFigures(c: pg.Client, queries: string[], from: string | nul
   return `p50 ${median(ms).toFixed(1)} ms, p95 ${percentile(ms, 95).toFixed(1)} ms, recall@10 mean ${mean.toFixed(3)} min ${Math.min(...recalls).toFixed(2)}`;
 }
 
-async function startServer(url: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawnCli(['serve', '--port', '0'], { ...(process.env as Record<string, string>), DATABASE_URL: url, LOG_LEVEL: 'info', QUERY_CACHE_SIZE: '0', RATE_LIMIT_PER_MINUTE: '0' });
-  let log = '';
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  const deadline = Date.now() + 120_000;
-  while (!/localhost:(\d+)\/graphql/.test(log)) {
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${log}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, base: `http://127.0.0.1:${/localhost:(\d+)/.exec(log)![1]}` };
-}
-
 async function graphql(base: string, query: string, variables: Record<string, unknown>): Promise<any> {
   const response = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
   return response.json();
@@ -211,14 +200,14 @@ async function main(): Promise<void> {
         say(`  ${label}${n === null ? '' : ` (${n} rows)`}: ${await searchFigures(c, queries, from, to)}`);
       }
 
-      const api = await startServer(server.url);
+      const api = await startServer({ DATABASE_URL: server.url, QUERY_CACHE_SIZE: '0', RATE_LIMIT_PER_MINUTE: '0' });
       try {
         const texts = sample.rows.map((r) => r.text);
         say(`HTTP search(first: 10, mode: SEMANTIC), cache off, ${SECONDS} s each; load average ${load()}`);
-        say(`  c=1:  ${await throughput(api.base, texts, 1)}`);
-        say(`  c=16: ${await throughput(api.base, texts, 16)}`);
+        say(`  c=1:  ${await throughput(api.url, texts, 1)}`);
+        say(`  c=16: ${await throughput(api.url, texts, 16)}`);
         const q = texts[0]!;
-        const [tens, hundreds] = [await pagingDepth(api.base, q, 10), await pagingDepth(api.base, q, 100)];
+        const [tens, hundreds] = [await pagingDepth(api.url, q, 10), await pagingDepth(api.url, q, 100)];
         const same = tens.length === hundreds.length && tens.every((id, i) => id === hundreds[i]);
         say(`  paging "${q}": pages of 10 reach ${tens.length}, pages of 100 reach ${hundreds.length}, ${same ? 'identical' : 'DIFFERENT'} concatenations`);
       } finally {
