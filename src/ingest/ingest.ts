@@ -69,6 +69,9 @@ export interface IngestSummary extends IngestProgress {
 
 type Pending = ValidHeadline & { readonly key: string; readonly textMd5: string };
 
+/** Recent input keys remembered to drop repeats within the input before the database is asked. */
+const SEEN_WINDOW = 200_000;
+
 /** Embedding batches allowed in flight, so the pool always has the next batch queued. */
 const IN_FLIGHT = 3;
 
@@ -167,6 +170,9 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
         continue;
       }
       seen.add(key);
+      // The oldest key goes: memory stays flat at any corpus size. A repeat further back
+      // than the window is still caught, by the database (dedup or insert-on-conflict).
+      if (seen.size > SEEN_WINDOW) seen.delete(seen.values().next().value!);
       batch.push({ ...result.row, key, textMd5 });
       if (batch.length >= options.batchSize) {
         clock.stop('read');
