@@ -2,6 +2,7 @@
 // hybrid against semantic at concurrency 1, request by request) and semantic recall@10
 // against exact 512-d cosine, on the whole 98,908-row sample in a real PostgreSQL.
 // Prints figures; asserts nothing. BENCH_CORPUS_URL reuses an already loaded database.
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import autocannon from 'autocannon';
@@ -15,7 +16,6 @@ import { spawnCli } from '../test/support/run-cli.ts';
 import { DEFAULT_SEARCH_MODE } from '../src/shared/search-mode.ts';
 import { ADMIN_URL } from './bench-databases.ts';
 import { median, percentile } from './stats.ts';
-import { startServer } from './start-server.ts';
 
 const SAMPLE = '../shared/data/abcnews-sample.csv';
 const STS = '../shared/data/sts-test.tsv';
@@ -47,6 +47,18 @@ function run(args: string[], env: Record<string, string>): Promise<void> {
     const child = spawnCli(args, { ...(process.env as Record<string, string>), ...env }, 'inherit');
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`headlines ${args[0]} exited ${code}`))));
   });
+}
+
+async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawnCli(['serve', '--port', '0'], { ...(process.env as Record<string, string>), LOG_LEVEL: 'info', ...env });
+  let log = '';
+  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  const deadline = Date.now() + 60_000;
+  while (!/localhost:(\d+)\/graphql/.test(log)) {
+    if (Date.now() > deadline) throw new Error(`server did not start:\n${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, url: `http://127.0.0.1:${/localhost:(\d+)/.exec(log)![1]}` };
 }
 
 const QUERY = 'query($q: String!) { search(query: $q, first: 10) { edges { similarity node { id } } } }';

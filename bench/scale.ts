@@ -200,7 +200,7 @@ async function main(): Promise<void> {
         say(`  ${label}${n === null ? '' : ` (${n} rows)`}: ${await searchFigures(c, queries, from, to)}`);
       }
 
-      const api = await startServer({ DATABASE_URL: server.url, QUERY_CACHE_SIZE: '0', RATE_LIMIT_PER_MINUTE: '0' });
+      const api = await startServer({ DATABASE_URL: server.url, QUERY_CACHE_SIZE: '0' });
       try {
         const texts = sample.rows.map((r) => r.text);
         say(`HTTP search(first: 10, mode: SEMANTIC), cache off, ${SECONDS} s each; load average ${load()}`);
