@@ -91,6 +91,20 @@ describeEachDatabase('semantic_search and similar_headlines', (get) => {
     assert.equal(all.length, 20);
   });
 
+  test('range scan path: every reduced vector in the range, re-ranked; exact when the pool covers the range', async () => {
+    const q = randomUnitVectors(1, 512, 13)[0]!;
+    const rangeScan = { 'headline_search.exact_scan_rows': '0', 'headline_search.range_scan_factor': '1e9' };
+    const week = await search(q, 15, '2010-01-10', '2010-01-16', { ...rangeScan, 'headline_search.candidates': '140' });
+    assert.deepEqual(week.map((r) => r.id), bruteForce(q, 15, '2010-01-10', '2010-01-16'));
+    const { rows } = await sql<{ 'QUERY PLAN': string }>`explain (format text)
+      select h.id from headlines h where h.published_on >= '2010-01-10' and h.published_on <= '2010-01-16'
+      order by h.embedding_reduced::halfvec(16) <=> ${toVectorLiteral(project(projection, q))}::halfvec(16), h.id limit 10`.execute(get().database.db);
+    assert.match(rows.map((r) => r['QUERY PLAN']).join('\n'), /headlines_published_on_reduced_idx/, 'the range is read from the date-ordered index of reduced vectors');
+    // With the default pool (200 of 140 rows in range) the answer is exact as well.
+    const defaultPool = await search(q, 15, '2010-01-10', '2010-01-16', rangeScan);
+    assert.deepEqual(defaultPool.map((r) => r.id), week.map((r) => r.id));
+  });
+
   test('similar_headlines excludes the headline itself and starts with its nearest neighbour', async () => {
     const { db } = get().database;
     const target = 17;

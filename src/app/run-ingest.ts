@@ -22,7 +22,7 @@ export async function runIngest(config: Config, logger: Logger, database: Databa
   const { rejects, progress: _progress, ...options } = request;
   try {
     return await ingest(
-      { ...options, rejectsFile: (name) => rejects ?? defaultRejectsPath(config.dataDir, name) },
+      { ...options, rejectsFile: (name) => rejects ?? defaultRejectsPath(config.dataDir, name), embeddedMaxHeadlines: config.embeddedMaxHeadlines },
       {
         database,
         modelId: configuredModelId(config),
@@ -30,6 +30,7 @@ export async function runIngest(config: Config, logger: Logger, database: Databa
         createGram: () => createGram(config.embedBackend, (m) => logger.warn(m)),
         createProjector: createBatchProjector(config.embedBackend, (m) => logger.warn(m)),
         onProgress: (p) => reporter.update(p),
+        onIndexProgress: (p) => reporter.index(p),
       },
     );
   } finally {

@@ -7,6 +7,7 @@ import { registerEmbedQueriesCommand } from './commands/embed-queries-command.ts
 import { registerEvalCommand } from './commands/eval-command.ts';
 import { registerEvalSearchCommand } from './commands/eval-search-command.ts';
 import { registerGrantAnalystCommand } from './commands/grant-analyst-command.ts';
+import { registerImportCommand } from './commands/import-command.ts';
 import { registerIngestCommand } from './commands/ingest-command.ts';
 import { registerMigrateCommand } from './commands/migrate-command.ts';
 import { registerReindexCommand } from './commands/reindex-command.ts';
@@ -32,6 +33,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
     (p: Command, a: Act) => registerEvalSearchCommand(registerEvalCommand(p, a), a),
     registerEmbedCommand,
     registerIngestCommand,
+    registerImportCommand,
     registerReindexCommand,
     registerServeCommand,
     registerSearchCommand,

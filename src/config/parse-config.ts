@@ -6,6 +6,13 @@ import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../logger.ts';
 
 
+/**
+ * PGlite builds the HNSW index with 256 MB of maintenance_work_mem; pgvector measured there
+ * at 24,172 graph tuples per 16 MB (64-d, m = 16), so ~387,000 fit. Past that the build
+ * spills to disk and takes hours. The limit leaves a margin.
+ */
+export const EMBEDDED_MAX_HEADLINES = 350_000;
+
 /** Checked on every GraphQL request before Apollo parses it (see src/graphql/check-operation-limits.ts). */
 export interface OperationLimits {
   readonly maxTokens: number;
@@ -45,6 +52,8 @@ export interface Config {
   readonly dataDir: string;
   readonly port: number;
   readonly embeddedDbPort: number;
+  /** Most headlines an ingest may leave in the embedded database (its HNSW graph must fit in PGlite's memory). */
+  readonly embeddedMaxHeadlines: number;
   readonly logLevel: LogLevel;
   /** Runtime for the Universal Sentence Encoder; auto prefers ONNX Runtime, then native TensorFlow, then wasm. */
   readonly embedBackend: BackendRequest;
@@ -189,6 +198,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     dataDir: path.resolve(cwd, value('DATA_DIR') ?? '.data'),
     port: port('PORT', 4000),
     embeddedDbPort: port('EMBEDDED_DB_PORT', 5433),
+    embeddedMaxHeadlines: integer('EMBEDDED_MAX_HEADLINES', EMBEDDED_MAX_HEADLINES, 1, 1_000_000_000),
     logLevel: logLevelRaw as LogLevel,
     embedBackend: embedBackend as BackendRequest,
     embedModel: embedModel as ModelName,

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { buildHnswIndex, type HnswBuildOptions } from '../db/build-hnsw-index.ts';
 import { createHeadlineLoader, dedupKey, type HeadlineLoader } from '../db/headline-loader.ts';
+import { countHeadlines } from '../db/count-headlines.ts';
 import { hnswIndexExists, type HnswParams } from '../db/hnsw-index.ts';
+import { checkEmbeddedLimit, estimateTotal } from './check-embedded-limit.ts';
+import type { IndexBuildListener } from '../db/watch-index-build.ts';
 import type { Database } from '../db/open-database.ts';
 import { createProjection, PCA_SAMPLE_SIZE } from '../projection/create-projection.ts';
 import { PcaAccumulator, type GramFunction } from '../projection/projection-pca.ts';
@@ -28,6 +31,8 @@ export interface IngestOptions {
   readonly batchSize: number;
   readonly hnsw: HnswParams;
   readonly hnswBuild?: HnswBuildOptions;
+  /** Embedded database only: refuse an ingest that would leave more headlines than this. */
+  readonly embeddedMaxHeadlines?: number;
 }
 
 export interface IngestDeps {
@@ -36,6 +41,8 @@ export interface IngestDeps {
   readonly createEmbedder: () => Promise<Embedder>;
   readonly modelId: string;
   readonly onProgress?: (progress: IngestProgress) => void;
+  /** Called about every second while the HNSW index is built. */
+  readonly onIndexProgress?: IndexBuildListener;
   /** A fast XᵀX for fitting PCA, made only when this ingest fits one; plain JavaScript without it. */
   readonly createGram?: () => Promise<GramFunction>;
   /** The PCA eigen-decomposition; by default on a worker thread, so embedding never waits for it. */
@@ -61,6 +68,9 @@ export interface IngestSummary extends IngestProgress {
 }
 
 type Pending = ValidHeadline & { readonly key: string; readonly textMd5: string };
+
+/** Recent input keys remembered to drop repeats within the input before the database is asked. */
+const SEEN_WINDOW = 200_000;
 
 /** Embedding batches allowed in flight, so the pool always has the next batch queued. */
 const IN_FLIGHT = 3;
@@ -115,17 +125,24 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
     if (pca.count >= PCA_SAMPLE_SIZE) await fitAndFlush();
   };
 
+  const limit = database.mode === 'embedded' ? options.embeddedMaxHeadlines : undefined;
+  const stored = limit === undefined ? 0 : await countHeadlines(database.db);
+  let fresh = 0;
   const submit = async (batch: Pending[]) => {
     const existing = await clock.time('dedup', () => loader.existing(batch));
-    const fresh = batch.filter((r) => !existing.has(r.key));
-    progress.duplicates += batch.length - fresh.length;
+    const rows = batch.filter((r) => !existing.has(r.key));
+    progress.duplicates += batch.length - rows.length;
     report();
-    if (fresh.length === 0) return;
+    if (rows.length === 0) return;
+    fresh += rows.length;
+    // Before these rows are embedded: the new rows so far, extrapolated over the whole
+    // source when its size is known.
+    if (limit !== undefined) checkEmbeddedLimit(limit, stored + estimateTotal(fresh, source.bytesRead(), source.totalBytes));
     embedder ??= await deps.createEmbedder();
     clock.start('embed');
-    const vectors = embedder.embed(fresh.map((r) => r.text)).finally(() => clock.stop('embed'));
+    const vectors = embedder.embed(rows.map((r) => r.text)).finally(() => clock.stop('embed'));
     vectors.catch(() => undefined); // surfaced through the chain below
-    chain = chain.then(async () => handle(fresh, await vectors));
+    chain = chain.then(async () => handle(rows, await vectors));
     inFlight.push(chain);
     if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
   };
@@ -153,6 +170,9 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
         continue;
       }
       seen.add(key);
+      // The oldest key goes: memory stays flat at any corpus size. A repeat further back
+      // than the window is still caught, by the database (dedup or insert-on-conflict).
+      if (seen.size > SEEN_WINDOW) seen.delete(seen.values().next().value!);
       batch.push({ ...result.row, key, textMd5 });
       if (batch.length >= options.batchSize) {
         clock.stop('read');
@@ -170,7 +190,7 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
     let indexBuilt = false;
     if (projection && !(await hnswIndexExists(database.db))) {
       const p: Projection = projection;
-      await clock.time('index', () => buildHnswIndex(database, p.dimensions, options.hnsw, options.hnswBuild));
+      await clock.time('index', () => buildHnswIndex(database, p.dimensions, options.hnsw, options.hnswBuild, deps.onIndexProgress));
       indexBuilt = true;
     }
     const seconds = { ...clock.seconds(), total: (performance.now() - started) / 1000 };

@@ -1,25 +1,31 @@
 import cliProgress from 'cli-progress';
+import type { IndexBuildProgress } from '../db/watch-index-build.ts';
 import type { IngestProgress } from './ingest.ts';
+import { describeIndexProgress } from './describe-index-progress.ts';
 
 export interface ProgressReporter {
   update(progress: IngestProgress): void;
+  /** The index build after the load; ends the load's bar on a terminal. */
+  index(progress: IndexBuildProgress): void;
   stop(): void;
 }
 
 /**
  * A progress bar on a terminal (bytes-based ETA when the size is known), a log line every
- * few seconds otherwise, nothing with --quiet.
+ * few seconds otherwise, nothing with --quiet. The index build after the load gets a bar
+ * of its own (tuples-based ETA) or its own log lines.
  */
 export function createProgressReporter(mode: 'tty' | 'log' | 'quiet', log: (line: string) => void, intervalMs = 5000): ProgressReporter {
   const started = performance.now();
   const rate = (p: IngestProgress) => p.read / Math.max((performance.now() - started) / 1000, 1e-3);
   const counts = (p: IngestProgress) => `read ${p.read} | loaded ${p.loaded} | duplicates ${p.duplicates} | rejected ${p.rejected} | ${rate(p).toFixed(0)} rows/s`;
 
-  if (mode === 'quiet') return { update: () => undefined, stop: () => undefined };
+  if (mode === 'quiet') return { update: () => undefined, index: () => undefined, stop: () => undefined };
 
   if (mode === 'log') {
     let last = 0;
     let latest: IngestProgress | null = null;
+    let indexing = false;
     const emit = () => {
       if (!latest) return;
       const share = latest.totalBytes ? ` | ${((100 * latest.bytesRead) / latest.totalBytes).toFixed(1)}%` : '';
@@ -33,6 +39,19 @@ export function createProgressReporter(mode: 'tty' | 'log' | 'quiet', log: (line
           emit();
         }
       },
+      index(p) {
+        if (!indexing) {
+          // The load's final counts, then the index lines from a fresh interval.
+          indexing = true;
+          emit();
+          latest = null;
+          last = performance.now();
+          log(`index: ${describeIndexProgress(p)}`);
+        } else if (performance.now() - last >= intervalMs) {
+          last = performance.now();
+          log(`index: ${describeIndexProgress(p)}`);
+        }
+      },
       stop: emit,
     };
   }
@@ -42,7 +61,21 @@ export function createProgressReporter(mode: 'tty' | 'log' | 'quiet', log: (line
     cliProgress.Presets.shades_classic,
   );
   let begun = false;
+  let indexBar: cliProgress.SingleBar | null = null;
   return {
+    index(p) {
+      if (!indexBar) {
+        if (begun) bar.stop();
+        begun = false;
+        indexBar = new cliProgress.SingleBar(
+          { format: 'index {bar} {percentage}% | {detail}', hideCursor: true, etaBuffer: 20, stream: process.stderr },
+          cliProgress.Presets.shades_classic,
+        );
+        indexBar.start(p.tuplesTotal ?? 1, 0, { detail: describeIndexProgress(p) });
+      }
+      if (p.tuplesTotal !== null) indexBar.setTotal(p.tuplesTotal);
+      indexBar.update(p.tuplesDone ?? 0, { detail: describeIndexProgress(p) });
+    },
     update(p) {
       const total = p.totalBytes ?? 0;
       if (!begun) {
@@ -53,6 +86,7 @@ export function createProgressReporter(mode: 'tty' | 'log' | 'quiet', log: (line
     },
     stop() {
       if (begun) bar.stop();
+      indexBar?.stop();
     },
   };
 }

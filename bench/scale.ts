@@ -1,0 +1,239 @@
+// npm run bench:scale -- --rows N [--seed S] [--queries Q] [--seconds T]
+// The whole pipeline at a corpus size: a corpus from ../shared/tools/make-scale-corpus in a
+// temp dir, ingested into a fresh server database, then searched; and the embedded database
+// with the same corpus (or its refusal past EMBEDDED_MAX_HEADLINES). Prints ingest wall
+// time and stages, embedding alone on a slice, peak RSS, database size, unfiltered and
+// filtered latency and recall against exact, throughput at c=16 over HTTP and the depth
+// that hasNextPage chains reach. Asserts nothing. EMBED_MODEL=hash for a quick run.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { parseConfig } from '../src/config/parse-config.ts';
+import { createEmbedder } from '../src/embedding/create-embedder.ts';
+import { silentLogger } from '../src/logger.ts';
+import { spawnCli } from '../test/support/run-cli.ts';
+import { freshServerDatabase } from './bench-databases.ts';
+import { median, percentile } from './stats.ts';
+import { startServer } from './start-server.ts';
+
+const { values: args } = parseArgs({
+  options: { rows: { type: 'string', default: '200000' }, seed: { type: 'string', default: '1' }, queries: { type: 'string', default: '100' }, seconds: { type: 'string', default: '15' }, 'skip-embedded': { type: 'boolean', default: false } },
+});
+const ROWS = Number(args.rows);
+const QUERIES = Number(args.queries);
+const SECONDS = Number(args.seconds);
+const TOOL = new URL('../../shared/tools/make-scale-corpus', import.meta.url).pathname;
+const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
+const say = (line: string) => console.log(line);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+  peakRssMb: number;
+}
+
+/** `headlines <args>` as a child, its wall time and peak RSS (VmHWM, sampled until it exits). */
+function runHeadlines(argv: string[], env: Record<string, string>): Promise<Run> {
+  const started = performance.now();
+  const child = spawnCli(argv, { ...(process.env as Record<string, string>), ...env });
+  let stdout = '';
+  let stderr = '';
+  let peak = 0;
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    process.stderr.write(d);
+  });
+  const timer = setInterval(() => {
+    try {
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (hwm) peak = Math.max(peak, Number(hwm[1]) / 1024);
+    } catch {
+      // exited between samples
+    }
+  }, 250);
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      clearInterval(timer);
+      resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000, peakRssMb: peak });
+    });
+  });
+}
+
+async function makeCorpus(dir: string): Promise<string> {
+  const file = path.join(dir, 'corpus.csv');
+  const out = fs.createWriteStream(file);
+  const child = spawn(TOOL, ['--rows', String(ROWS), '--seed', args.seed!], { stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout.pipe(out);
+  await new Promise((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve(null) : reject(new Error(`make-scale-corpus exited ${code}`)))));
+  await new Promise((resolve) => out.close(resolve));
+  return file;
+}
+
+/** Embedding alone: the bulk embedder on a slice of the corpus, as rows per second. */
+async function embeddingAloneRate(file: string, rows: number): Promise<number> {
+  const texts = fs.readFileSync(file, 'utf8').split('\n').slice(1, 1 + rows).map((l) => l.slice(l.indexOf(',') + 1));
+  const embedder = await createEmbedder(parseConfig({ ...process.env, LOG_LEVEL: 'silent' }), silentLogger, 'bulk');
+  try {
+    await embedder.embed(texts.slice(0, 256));
+    const started = performance.now();
+    for (let i = 0; i < texts.length; i += 2000) await embedder.embed(texts.slice(i, i + 2000));
+    return texts.length / ((performance.now() - started) / 1000);
+  } finally {
+    await embedder.close();
+  }
+}
+
+async function timed(c: pg.Client, settings: Record<string, string>, text: string, params: unknown[]): Promise<{ ms: number; ids: string[] }> {
+  await c.query('begin');
+  for (const [name, value] of Object.entries(settings)) await c.query('select set_config($1, $2, true)', [name, value]);
+  const started = performance.now();
+  const { rows } = await c.query<{ id: string }>(text, params);
+  const ms = performance.now() - started;
+  await c.query('commit');
+  return { ms, ids: rows.map((r) => r.id) };
+}
+
+const EXACT = { 'headline_search.exact_scan_rows': '1e12' };
+const SEARCH = 'select id from semantic_search($1::halfvec(512), 10, $2::date, $3::date)';
+
+/** p50/p95 of semantic_search (in SQL, the API's own function) and recall@10 against exact 512-d. */
+async function searchFigures(c: pg.Client, queries: string[], from: string | null, to: string | null): Promise<string> {
+  const ms: number[] = [];
+  const recalls: number[] = [];
+  for (const q of queries) {
+    const exact = new Set((await timed(c, EXACT, SEARCH, [q, from, to])).ids);
+    const got = await timed(c, {}, SEARCH, [q, from, to]);
+    ms.push(got.ms);
+    recalls.push(exact.size === 0 ? 1 : got.ids.filter((id) => exact.has(id)).length / exact.size);
+  }
+  const mean = recalls.reduce((a, b) => a + b, 0) / recalls.length;
+  return `p50 ${median(ms).toFixed(1)} ms, p95 ${percentile(ms, 95).toFixed(1)} ms, recall@10 mean ${mean.toFixed(3)} min ${Math.min(...recalls).toFixed(2)}`;
+}
+
+async function graphql(base: string, query: string, variables: Record<string, unknown>): Promise<any> {
+  const response = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  return response.json();
+}
+
+const PAGE = 'query($q: String!, $first: Int!, $after: String) { search(query: $q, first: $first, after: $after, mode: SEMANTIC) { edges { node { id } } pageInfo { hasNextPage endCursor } } }';
+
+/** Follows hasNextPage with pages of `first`: the depth reached and whether it matches one query per page size. */
+async function pagingDepth(base: string, q: string, first: number): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const body = await graphql(base, PAGE, { q, first, after });
+    const page = body.data.search;
+    ids.push(...page.edges.map((e: { node: { id: string } }) => e.node.id));
+    if (!page.pageInfo.hasNextPage) return ids;
+    after = page.pageInfo.endCursor;
+  }
+}
+
+async function throughput(base: string, texts: string[], connections: number): Promise<string> {
+  let next = 0;
+  const latencies: number[] = [];
+  const result = await autocannon({
+    url: `${base}/graphql`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    connections,
+    duration: SECONDS,
+    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ query: 'query($q: String!) { search(query: $q, first: 10, mode: SEMANTIC) { edges { node { id } } } }', variables: { q: texts[next++ % texts.length] } }) }) }],
+    setupClient: (client) => client.on('response', (_s: number, _b: number, time: number) => latencies.push(time)),
+  });
+  return `${result.requests.average.toFixed(0)} req/s, p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, errors ${result.errors + result.non2xx}`;
+}
+
+function stageLines(run: Run): string {
+  return run.stdout.split('\n').filter((l) => /summary|time:|rate:|projection:/.test(l)).map((l) => `    ${l.trim()}`).join('\n');
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-bench-scale-'));
+  say(`bench:scale, ${ROWS} rows, seed ${args.seed}, EMBED_MODEL=${process.env.EMBED_MODEL ?? 'use-lite'}, ${os.cpus().length} cores; load average at start ${load()}`);
+  const server = await freshServerDatabase('scale');
+  try {
+    const file = await makeCorpus(dir);
+    say(`corpus: ${(fs.statSync(file).size / 1e6).toFixed(0)} MB in ${file}`);
+
+    const slice = Math.min(50_000, ROWS);
+    const rate = await embeddingAloneRate(file, slice);
+    say(`embedding alone (${slice}-row slice): ${rate.toFixed(0)} rows/s, so ${(ROWS / rate).toFixed(0)} s for ${ROWS} rows; load average ${load()}`);
+
+    const ingest = await runHeadlines(['ingest', file], { DATABASE_URL: server.url, LOG_LEVEL: 'info' });
+    if (ingest.code !== 0) throw new Error(`server ingest failed:\n${ingest.stderr.slice(-2000)}`);
+    say(`server ingest: wall ${ingest.seconds.toFixed(1)} s (embedding alone + ${(ingest.seconds - ROWS / rate).toFixed(0)} s), peak RSS ${ingest.peakRssMb.toFixed(0)} MB; load average ${load()}`);
+    say(stageLines(ingest));
+    const indexLines = ingest.stderr.split('\n').filter((l) => /index: /.test(l));
+    say(`  index progress lines: ${indexLines.length}; last: ${indexLines.at(-1)?.replace(/^.*index: /, '') ?? 'none'}`);
+
+    const rerun = await runHeadlines(['ingest', file, '--quiet'], { DATABASE_URL: server.url, LOG_LEVEL: 'warn' });
+    say(`re-run (all duplicates): ${rerun.seconds.toFixed(1)} s`);
+
+    const c = new pg.Client({ connectionString: server.url });
+    await c.connect();
+    try {
+      const size = await c.query<Record<string, string>>(`select pg_size_pretty(pg_total_relation_size('headlines')) as total, pg_size_pretty(pg_relation_size('headlines')) as heap,
+        (select string_agg(indexrelname || ' ' || pg_size_pretty(pg_relation_size(indexrelid)), ', ' order by indexrelname) from pg_stat_user_indexes where relname = 'headlines') as indexes`);
+      say(`database: headlines ${size.rows[0]!.total} (heap ${size.rows[0]!.heap}; ${size.rows[0]!.indexes})`);
+      const sample = await c.query<{ e: string; text: string }>(`select embedding::text as e, text from headlines tablesample bernoulli (1) repeatable (5) limit ${QUERIES}`);
+      const queries = sample.rows.map((r) => r.e);
+      const span = (await c.query<{ lo: string; hi: string }>(`select min(published_on)::text as lo, max(published_on)::text as hi from headlines`)).rows[0]!;
+      say(`semantic_search in SQL, ${queries.length} stored headlines as queries; load average ${load()}`);
+      for (const [label, from, to] of [
+        ['unfiltered', null, null],
+        ['1 day', '2012-05-14', '2012-05-14'],
+        ['1 month', '2012-05-01', '2012-05-31'],
+        ['1 year', '2012-01-01', '2012-12-31'],
+        ['5 years', '2008-01-01', '2012-12-31'],
+        ['whole span as a range', span.lo, span.hi],
+      ] as const) {
+        const n = from ? (await c.query<{ n: number }>('select count(*)::int as n from headlines where published_on between $1 and $2', [from, to])).rows[0]!.n : null;
+        say(`  ${label}${n === null ? '' : ` (${n} rows)`}: ${await searchFigures(c, queries, from, to)}`);
+      }
+
+      const api = await startServer({ DATABASE_URL: server.url, QUERY_CACHE_SIZE: '0' });
+      try {
+        const texts = sample.rows.map((r) => r.text);
+        say(`HTTP search(first: 10, mode: SEMANTIC), cache off, ${SECONDS} s each; load average ${load()}`);
+        say(`  c=1:  ${await throughput(api.url, texts, 1)}`);
+        say(`  c=16: ${await throughput(api.url, texts, 16)}`);
+        const q = texts[0]!;
+        const [tens, hundreds] = [await pagingDepth(api.url, q, 10), await pagingDepth(api.url, q, 100)];
+        const same = tens.length === hundreds.length && tens.every((id, i) => id === hundreds[i]);
+        say(`  paging "${q}": pages of 10 reach ${tens.length}, pages of 100 reach ${hundreds.length}, ${same ? 'identical' : 'DIFFERENT'} concatenations`);
+      } finally {
+        api.child.kill('SIGTERM');
+      }
+    } finally {
+      await c.end();
+    }
+
+    if (!args['skip-embedded']) {
+      const dataDir = path.join(dir, 'embedded');
+      const embedded = await runHeadlines(['ingest', file], { DATA_DIR: dataDir, EMBEDDED_DB_PORT: '0', LOG_LEVEL: 'info' });
+      const refusal = /holds at most (\d+)/.exec(embedded.stderr);
+      if (refusal) say(`embedded: refused after ${embedded.seconds.toFixed(1)} s (limit ${refusal[1]}), peak RSS ${embedded.peakRssMb.toFixed(0)} MB`);
+      else if (embedded.code !== 0) say(`embedded: FAILED (exit ${embedded.code}):\n${embedded.stderr.slice(-1500)}`);
+      else {
+        say(`embedded ingest: wall ${embedded.seconds.toFixed(1)} s, peak RSS ${embedded.peakRssMb.toFixed(0)} MB; load average ${load()}`);
+        say(stageLines(embedded));
+      }
+    }
+  } finally {
+    if (!process.env.BENCH_KEEP) await server.drop();
+    else say(`kept ${server.url}`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  say(`load average at end ${load()}`);
+}
+
+await main();
