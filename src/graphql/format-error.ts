@@ -9,7 +9,13 @@ const CLIENT_CODES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.SERVICE_UNAVAILABLE]: 'SERVICE_UNAVAILABLE',
   [ErrorCode.OPERATION_TOO_EXPENSIVE]: 'OPERATION_TOO_EXPENSIVE',
   [ErrorCode.RATE_LIMITED]: 'RATE_LIMITED',
+  // The server is configured with another model than the database's: nothing a client can
+  // change, and nothing it should be answered by noise; the operator is told in the log.
+  [ErrorCode.PROJECTION_MISMATCH]: 'SERVICE_UNAVAILABLE',
 };
+
+/** Codes a client sees, but that mean the server is misconfigured: logged for its operator too. */
+const OPERATOR_ERRORS: ReadonlySet<ErrorCode> = new Set([ErrorCode.PROJECTION_MISMATCH]);
 
 /** GraphQL's own request errors keep Apollo's codes; they describe the request, not us. */
 const PASS_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
@@ -33,6 +39,7 @@ export function createFormatError(logUnexpected: (error: unknown) => void, optio
     const base = { message: options.hideSchemaDetails ? hideSchemaDetails(formatted) : formatted.message, locations: formatted.locations, path: formatted.path };
     if (original instanceof AppError) {
       const code = CLIENT_CODES[original.code];
+      if (OPERATOR_ERRORS.has(original.code)) logUnexpected(original);
       if (code) return { ...base, message: original.message, extensions: { code } };
     }
     // A bad literal (e.g. an impossible Date) fails validation, but it is the user's input.
