@@ -52,7 +52,8 @@ export function useFixtureServer(get: () => TestDatabase, embedder: () => QueryE
   let server: ApiServer | undefined;
   before(async () => {
     await loadFixture(get().database);
-    server = await startApiServer({ database: get().database, embedder: embedder(), modelId: HASH_MODEL_ID, logger: silentLogger, port: 0 });
+    // Suites send hundreds of requests from one address; the rate limit has its own tests.
+    server = await startApiServer({ database: get().database, embedder: embedder(), modelId: HASH_MODEL_ID, logger: silentLogger, port: 0, settings: parseConfig({ RATE_LIMIT_PER_MINUTE: '0' }) });
   });
   after(async () => {
     await server?.close();
