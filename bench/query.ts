@@ -4,7 +4,6 @@
 // Prints figures; asserts nothing. BENCH_CORPUS_URL reuses an already loaded database.
 // BENCH_REPLICA=1 adds reads through a streaming replica of the server (scripts/replica.sh,
 // port BENCH_REPLICA_PORT, 5442) against reads on the primary; BENCH_REPLICA=only runs just that.
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import autocannon from 'autocannon';
@@ -18,6 +17,7 @@ import { spawnCli } from '../test/support/run-cli.ts';
 import { createReplica, onServer, waitForReplay } from '../test/support/replica.ts';
 import { DEFAULT_SEARCH_MODE } from '../src/shared/search-mode.ts';
 import { ADMIN_URL } from './bench-databases.ts';
+import { startServer } from './start-server.ts';
 import { median, percentile } from './stats.ts';
 
 const SAMPLE = '../shared/data/abcnews-sample.csv';
@@ -52,19 +52,6 @@ function run(args: string[], env: Record<string, string>): Promise<void> {
     const child = spawnCli(args, { ...(process.env as Record<string, string>), ...env }, 'inherit');
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`headlines ${args[0]} exited ${code}`))));
   });
-}
-
-async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  // One client sends every request here, so the per-client rate limit would measure itself.
-  const child = spawnCli(['serve', '--port', '0'], { ...(process.env as Record<string, string>), LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', ...env });
-  let log = '';
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  const deadline = Date.now() + 60_000;
-  while (!/localhost:(\d+)\/graphql/.test(log)) {
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${log}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, url: `http://127.0.0.1:${/localhost:(\d+)/.exec(log)![1]}` };
 }
 
 const QUERY = 'query($q: String!) { search(query: $q, first: 10) { edges { similarity node { id } } } }';
