@@ -7,21 +7,22 @@ import { openDatabase } from '../../src/db/open-database.ts';
 import { silentLogger } from '../../src/logger.ts';
 
 /**
- * Scratch space for embedded databases: tmpfs when the machine has one, because PGlite
- * writes its files synchronously and a busy disk slows every suite.
+ * Scratch space for embedded databases: tmpfs when the machine has one with room, because
+ * PGlite writes its files synchronously and a busy disk slows every suite. Decided once.
  */
-export function scratchRoot(): string {
+const SCRATCH_ROOT = ((): string => {
   try {
     fs.accessSync('/dev/shm', fs.constants.W_OK);
-    if (fs.statfsSync('/dev/shm').bavail * fs.statfsSync('/dev/shm').bsize > 2 ** 30) return '/dev/shm';
+    const { bavail, bsize } = fs.statfsSync('/dev/shm');
+    if (bavail * bsize > 2 ** 30) return '/dev/shm';
   } catch {
     // no tmpfs here
   }
   return os.tmpdir();
-}
+})();
 
 export function scratchDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(scratchRoot(), prefix));
+  return fs.mkdtempSync(path.join(SCRATCH_ROOT, prefix));
 }
 
 const versionOf = (name: string) =>
@@ -34,7 +35,7 @@ const versionOf = (name: string) =>
  */
 async function template(): Promise<string> {
   const key = createHash('sha256').update(`${versionOf('@electric-sql/pglite')} ${versionOf('@electric-sql/pglite-pgvector')}`).digest('hex').slice(0, 12);
-  const target = path.join(scratchRoot(), `headline-search-pglite-template-${key}`);
+  const target = path.join(SCRATCH_ROOT, `headline-search-pglite-template-${key}`);
   if (fs.existsSync(path.join(target, 'PG_VERSION'))) return target;
   const building = scratchDir('headline-search-pglite-template-building-');
   try {
