@@ -1,10 +1,13 @@
-// npm run bench:scale -- --rows N [--seed S] [--queries Q] [--seconds T]
+// npm run bench:scale -- --rows N [--seed S] [--queries Q] [--seconds T] [--server tuned|local] [--skip-embedded]
 // The whole pipeline at a corpus size: a corpus from ../shared/tools/make-scale-corpus in a
 // temp dir, ingested into a fresh server database, then searched; and the embedded database
 // with the same corpus (or its refusal past EMBEDDED_MAX_HEADLINES). Prints ingest wall
 // time and stages, embedding alone on a slice, peak RSS, database size, unfiltered and
 // filtered latency and recall against exact, throughput at c=16 over HTTP and the depth
 // that hasNextPage chains reach. Asserts nothing. EMBED_MODEL=hash for a quick run.
+// The server is, by default, a PostgreSQL cluster of the bench's own with docker-compose.yml's
+// settings (scripts/tuned-server.sh, port 5443); `--server local` uses BENCH_DATABASE_URL's
+// server as it is configured.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,12 +24,15 @@ import { median, percentile } from './stats.ts';
 import { startServer } from './start-server.ts';
 
 const { values: args } = parseArgs({
-  options: { rows: { type: 'string', default: '200000' }, seed: { type: 'string', default: '1' }, queries: { type: 'string', default: '100' }, seconds: { type: 'string', default: '15' }, 'skip-embedded': { type: 'boolean', default: false } },
+  options: { rows: { type: 'string', default: '200000' }, seed: { type: 'string', default: '1' }, queries: { type: 'string', default: '100' }, seconds: { type: 'string', default: '15' }, 'skip-embedded': { type: 'boolean', default: false }, server: { type: 'string', default: 'tuned' } },
 });
 const ROWS = Number(args.rows);
 const QUERIES = Number(args.queries);
 const SECONDS = Number(args.seconds);
 const TOOL = new URL('../../shared/tools/make-scale-corpus', import.meta.url).pathname;
+const TUNED_SERVER = new URL('../scripts/tuned-server.sh', import.meta.url).pathname;
+const TUNED_PORT = 5443;
+if (args.server !== 'tuned' && args.server !== 'local') throw new Error(`--server must be tuned or local, got ${args.server}`);
 const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
 const say = (line: string) => console.log(line);
 
@@ -73,6 +79,30 @@ async function makeCorpus(dir: string): Promise<string> {
   child.stdout.pipe(out);
   await new Promise((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve(null) : reject(new Error(`make-scale-corpus exited ${code}`)))));
   await new Promise((resolve) => out.close(resolve));
+  return file;
+}
+
+/** A cluster with docker-compose.yml's settings in `dir`; its admin URL and how to remove it. */
+async function tunedServer(dir: string): Promise<{ url: string; destroy: () => Promise<void> }> {
+  const pgDir = path.join(dir, 'pg');
+  const run = (argv: string[]) =>
+    new Promise<string>((resolve, reject) => {
+      const child = spawn('bash', [TUNED_SERVER, ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`tuned-server.sh ${argv[0]} exited ${code}`))));
+    });
+  const out = await run(['create', String(TUNED_PORT), pgDir]);
+  const url = /TUNED_URL=(\S+)/.exec(out)?.[1];
+  if (!url) throw new Error(`tuned-server.sh printed no URL: ${out}`);
+  return { url, destroy: async () => void (await run(['destroy', pgDir])) };
+}
+
+/** `count` new headlines dated the day after the corpus ends: a daily increment. */
+function incrementFile(dir: string, corpus: string, count: number, day: string): string {
+  const file = path.join(dir, 'increment.csv');
+  const texts = fs.readFileSync(corpus, 'utf8').split('\n').slice(1, 1 + count).map((l) => l.slice(l.indexOf(',') + 1));
+  fs.writeFileSync(file, ['publish_date,headline_text', ...texts.map((t, i) => `${day},${t} update ${i}`)].join('\n') + '\n');
   return file;
 }
 
@@ -159,7 +189,10 @@ function stageLines(run: Run): string {
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-bench-scale-'));
   say(`bench:scale, ${ROWS} rows, seed ${args.seed}, EMBED_MODEL=${process.env.EMBED_MODEL ?? 'use-lite'}, ${os.cpus().length} cores; load average at start ${load()}`);
-  const server = await freshServerDatabase('scale');
+  const tuned = args.server === 'tuned' ? await tunedServer(dir) : null;
+  if (tuned) say(`server: a cluster of the bench's own on port ${TUNED_PORT} with docker-compose.yml's settings (scripts/tuned-server.sh)`);
+  else say('server: BENCH_DATABASE_URL/TEST_DATABASE_URL\'s server with its own settings');
+  const server = await freshServerDatabase('scale', tuned?.url);
   try {
     const file = await makeCorpus(dir);
     say(`corpus: ${(fs.statSync(file).size / 1e6).toFixed(0)} MB in ${file}`);
@@ -176,7 +209,10 @@ async function main(): Promise<void> {
     say(`  index progress lines: ${indexLines.length}; last: ${indexLines.at(-1)?.replace(/^.*index: /, '') ?? 'none'}`);
 
     const rerun = await runHeadlines(['ingest', file, '--quiet'], { DATABASE_URL: server.url, LOG_LEVEL: 'warn' });
-    say(`re-run (all duplicates): ${rerun.seconds.toFixed(1)} s`);
+    say(`re-run (all duplicates): ${rerun.seconds.toFixed(1)} s, process start included`);
+    const increment = await runHeadlines(['ingest', incrementFile(dir, file, 500, '20220101'), '--quiet'], { DATABASE_URL: server.url, LOG_LEVEL: 'warn' });
+    if (increment.code !== 0) throw new Error(`increment failed:\n${increment.stderr.slice(-2000)}`);
+    say(`daily increment of 500 new rows into the indexed table: ${increment.seconds.toFixed(1)} s, process start included`);
 
     const c = new pg.Client({ connectionString: server.url });
     await c.connect();
@@ -229,9 +265,11 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    if (!process.env.BENCH_KEEP) await server.drop();
-    else say(`kept ${server.url}`);
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!process.env.BENCH_KEEP) {
+      await server.drop();
+      await tuned?.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    } else say(`kept ${server.url}${tuned ? ` (cluster in ${dir}/pg: scripts/tuned-server.sh destroy ${dir}/pg)` : ''}`);
   }
   say(`load average at end ${load()}`);
 }

@@ -156,6 +156,37 @@ describeEachDatabase('ingest', (get) => {
     }
   });
 
+  test('stored rows are found whether a batch spans a few days or the whole corpus', async () => {
+    // Small batches: a date-ordered file reads each batch's days from the unique key; a
+    // shuffled one spans every stored day in each batch and probes key by key instead.
+    const lines = sampleCsv(300, 2000).trim().split('\n');
+    const [header, rows] = [lines[0]!, lines.slice(1)];
+    const ordered = path.join(dir, 'ordered.csv');
+    fs.writeFileSync(ordered, [header, ...rows.slice(0, 250)].join('\n') + '\n');
+    const first = await ingest(options(ordered, { batchSize: 10 }), deps());
+    assert.equal(first.loaded + first.duplicates, 250);
+    let reembedded = 0;
+    const again = await ingest(options(ordered, { batchSize: 10 }), { ...deps(), createEmbedder: async () => ({ ...embedder, embed: (t) => ((reembedded += t.length), embedder.embed(t)), close: async () => undefined }) });
+    assert.equal(reembedded, 0);
+    assert.equal(again.loaded, 0);
+    assert.equal(again.duplicates, 250);
+
+    const shuffled = path.join(dir, 'shuffled.csv');
+    const mixed = [...rows].sort((a, b) => (a.length * 7919 + a.charCodeAt(a.length - 1)) % 101 - (b.length * 7919 + b.charCodeAt(b.length - 1)) % 101);
+    const spans = mixed.slice(0, 10).map((l) => l.slice(0, 8)).sort();
+    assert.notEqual(spans[0], spans.at(-1), 'a shuffled batch spans several days');
+    fs.writeFileSync(shuffled, [header, ...mixed].join('\n') + '\n');
+    let embedded = 0;
+    const counting = async (): Promise<Embedder> => ({ ...embedder, embed: (t) => ((embedded += t.length), embedder.embed(t)), close: async () => undefined });
+    const mixedRun = await ingest(options(shuffled, { batchSize: 10 }), { ...deps(), createEmbedder: counting });
+    const fresh = expectedRows([header, ...rows.slice(250)].join('\n')).filter((r) => !expectedRows([header, ...rows.slice(0, 250)].join('\n')).includes(r));
+    assert.equal(mixedRun.loaded, fresh.length);
+    assert.equal(embedded, fresh.length, 'stored rows are recognised before embedding, not by the insert');
+    assert.equal(mixedRun.loaded + mixedRun.duplicates, 300);
+    const stored = new Set(await storedRows());
+    for (const r of expectedRows([header, ...rows].join('\n'))) assert.ok(stored.has(r), r);
+  });
+
   test('an unreadable source is a clear error', async () => {
     await assert.rejects(ingest(options(path.join(dir, 'nope.csv')), deps()), { code: 'SOURCE_UNREADABLE' });
     await assert.rejects(ingest(options(`${baseUrl}/missing.csv`), deps()), (e: Error & { code?: string }) => e.code === 'SOURCE_UNREADABLE' && /HTTP 404/.test(e.message));
