@@ -45,8 +45,11 @@ describeEachDatabase('HNSW build progress', (get) => {
         assert.ok(Math.abs(r.tuplesTotal! - rows) <= rows * 0.05, `tuples_total ${r.tuplesTotal}`);
       }
     } else {
-      assert.ok(reports.every((r) => r.phase === 'building index' && r.tuplesDone === null));
+      assert.ok(reports.slice(0, -1).every((r) => r.phase === 'building index' && r.tuplesDone === null));
     }
+    // The vacuum after the build reads the whole heap: it is announced as the last phase.
+    assert.match(reports.at(-1)!.phase, /^vacuuming/);
+    assert.equal(reports.at(-1)!.tuplesDone, null);
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_indexes where tablename = 'headlines' and indexname like '%hnsw'`.execute(database.db);
     assert.equal(rows[0]!.n, 1);
   });
@@ -60,7 +63,7 @@ test('describeIndexProgress: phase, tuples, elapsed time and an ETA from the rat
   assert.equal(indexEtaSeconds({ ...p, tuplesDone: 0 }), null);
 });
 
-test('log progress: the load\'s last counts, then index lines no more often than the interval', async () => {
+test('log progress: the load\'s last counts, then index lines at each new phase and otherwise no more often than the interval', async () => {
   const lines: string[] = [];
   const reporter = createProgressReporter('log', (l) => lines.push(l), 60_000);
   const load: IngestProgress = { read: 10, loaded: 9, duplicates: 1, rejected: 0, bytesRead: 100, totalBytes: 100 };
@@ -68,8 +71,15 @@ test('log progress: the load\'s last counts, then index lines no more often than
   reporter.update({ ...load, read: 20, loaded: 19 });
   reporter.index({ phase: 'building index', tuplesDone: null, tuplesTotal: null, elapsedSeconds: 0 });
   reporter.index({ phase: 'building index: loading tuples', tuplesDone: 5, tuplesTotal: 19, elapsedSeconds: 1 });
+  reporter.index({ phase: 'building index: loading tuples', tuplesDone: 9, tuplesTotal: 19, elapsedSeconds: 2 });
+  reporter.index({ phase: 'vacuuming (visibility map, statistics)', tuplesDone: null, tuplesTotal: null, elapsedSeconds: 3 });
   reporter.stop();
   // (Whether the very first update logs depends on the process's age; the rest does not.)
-  assert.deepEqual(lines.slice(-2).map((l) => l.replace(/\| \d+ rows\/s /, '')), ['ingest: read 20 | loaded 19 | duplicates 1 | rejected 0 | 100.0%', 'index: building index | 0 s']);
-  assert.ok(lines.length <= 3);
+  assert.deepEqual(lines.slice(-4).map((l) => l.replace(/\| \d+ rows\/s /, '')), [
+    'ingest: read 20 | loaded 19 | duplicates 1 | rejected 0 | 100.0%',
+    'index: building index | 0 s',
+    'index: building index: loading tuples | 5 of 19 tuples (26.3%) | 1 s | ETA 3 s',
+    'index: vacuuming (visibility map, statistics) | 3 s',
+  ]);
+  assert.ok(lines.length <= 5);
 });

@@ -27,6 +27,7 @@ export async function buildHnswIndex(
   onProgress?: IndexBuildListener,
   progressIntervalMs = 1000,
 ): Promise<void> {
+  const started = performance.now();
   // Sampled, so cheap at any size; gives the build's progress its row count.
   if (onProgress) await sql`analyze headlines`.execute(database.db);
   await watched(database, onProgress, progressIntervalMs, () =>
@@ -36,7 +37,9 @@ export async function buildHnswIndex(
     }),
   );
   // VACUUM marks the freshly loaded pages all-visible, so a date range reads the index of
-  // reduced vectors alone (an index-only scan) instead of visiting every heap row.
+  // reduced vectors alone (an index-only scan) instead of visiting every heap row. It reads
+  // the whole heap, so it is a phase of its own in the progress.
+  onProgress?.({ phase: 'vacuuming (visibility map, statistics)', tuplesDone: null, tuplesTotal: null, elapsedSeconds: (performance.now() - started) / 1000 });
   await sql`vacuum (analyze) headlines`.execute(database.db);
 }
 

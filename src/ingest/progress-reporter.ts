@@ -26,6 +26,7 @@ export function createProgressReporter(mode: 'tty' | 'log' | 'quiet', log: (line
     let last = 0;
     let latest: IngestProgress | null = null;
     let indexing = false;
+    let phase = '';
     const emit = () => {
       if (!latest) return;
       const share = latest.totalBytes ? ` | ${((100 * latest.bytesRead) / latest.totalBytes).toFixed(1)}%` : '';
@@ -47,10 +48,11 @@ export function createProgressReporter(mode: 'tty' | 'log' | 'quiet', log: (line
           latest = null;
           last = performance.now();
           log(`index: ${describeIndexProgress(p)}`);
-        } else if (performance.now() - last >= intervalMs) {
+        } else if (performance.now() - last >= intervalMs || p.phase !== phase) {
           last = performance.now();
           log(`index: ${describeIndexProgress(p)}`);
         }
+        phase = p.phase;
       },
       stop: emit,
     };
@@ -74,7 +76,9 @@ export function createProgressReporter(mode: 'tty' | 'log' | 'quiet', log: (line
         indexBar.start(p.tuplesTotal ?? 1, 0, { detail: describeIndexProgress(p) });
       }
       if (p.tuplesTotal !== null) indexBar.setTotal(p.tuplesTotal);
-      indexBar.update(p.tuplesDone ?? 0, { detail: describeIndexProgress(p) });
+      // A phase without a tuple count (the vacuum after the build) keeps the bar where it is.
+      if (p.tuplesDone === null) indexBar.update({ detail: describeIndexProgress(p) });
+      else indexBar.update(p.tuplesDone, { detail: describeIndexProgress(p) });
     },
     update(p) {
       const total = p.totalBytes ?? 0;
