@@ -175,6 +175,12 @@ for (const key of ['cpu', 'wall'] as const) {
 for (const key of ['cpu', 'wall'] as const) {
   console.log(`bench:embed's 1-worker path (tokenise in the worker, batches, hand-off), by ${key} time, same passes: ${rate(worker, key).toFixed(0)} headlines/s (${((100 * rate(worker, key)) / rate(full, key)).toFixed(1)}% of the bare graph's rate)`);
 }
+// Each pass's ratio to the full-graph pass next to it: steadier than ratios of medians while the load drifts.
+const paired = (runs: typeof full) => median(runs.map((r, i) => full[i]!.cpu / r.cpu));
+console.log(
+  `paired by CPU time (median of per-pass ratios): GEMM-only ${paired(gemmOnly).toFixed(3)}× the full graph, the 1-worker path ${paired(worker).toFixed(3)}×; ` +
+    `2-worker ceiling of the GEMMs alone scaled from the quiet figure ${(QUIET_TWO_WORKERS * paired(gemmOnly)).toFixed(0)}/s`,
+);
 console.log(`passes (cpu s, full | gemm | worker): ${full.map((r) => r.cpu.toFixed(2)).join(' ')} | ${gemmOnly.map((r) => r.cpu.toFixed(2)).join(' ')} | ${worker.map((r) => r.cpu.toFixed(2)).join(' ')}; load ${load()}`);
 
 /** One thread's SGEMM rate: [n × n] input times an [n × n] weight (prepacked, as the model's are). */
