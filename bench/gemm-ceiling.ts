@@ -24,9 +24,15 @@ import { median } from './stats.ts';
 const SAMPLE = process.argv[2] ?? '../shared/data/abcnews-sample.csv';
 const ROWS = Number(process.env.BENCH_ROWS ?? 3000);
 const PASSES = Number(process.env.BENCH_PASSES ?? 5);
-/** bench:embed's 1- and 2-worker float rates on a quiet machine (README, 2026-11-27). */
-const QUIET_ONE_WORKER = 1074;
-const QUIET_TWO_WORKERS = 2137;
+/**
+ * BENCH_QUIET=<1-worker>,<2-worker>: bench:embed's float rates measured on a quiet machine
+ * (README, Performance), to scale the ceiling to them; unset, only ratios are printed.
+ */
+const [QUIET_ONE_WORKER, QUIET_TWO_WORKERS] = (process.env.BENCH_QUIET ?? '').split(',').map(Number);
+const scaled = (ratio: number) =>
+  QUIET_ONE_WORKER && QUIET_TWO_WORKERS
+    ? `: 1 worker ${(QUIET_ONE_WORKER * ratio).toFixed(0)}/s, 2 workers ${(QUIET_TWO_WORKERS * ratio).toFixed(0)}/s (scaled from the quiet ${QUIET_ONE_WORKER}/${QUIET_TWO_WORKERS})`
+    : '';
 
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 /** CPU seconds of this process (ORT runs on the calling thread with one intra-op thread). */
@@ -169,17 +175,17 @@ for (const key of ['cpu', 'wall'] as const) {
   console.log(
     `by ${key} time, median of ${PASSES} alternated passes: full float graph ${f.toFixed(0)} headlines/s (${((denseFlops / texts.length) * f / 1e9).toFixed(1)} dense GFLOP/s), ` +
       `GEMM-only ${g.toFixed(0)} headlines/s (${((denseFlops / texts.length) * g / 1e9).toFixed(1)} GFLOP/s); GEMMs are ${((100 * f) / g).toFixed(1)}% of the full graph's time; ` +
-      `ceiling ${(g / f).toFixed(2)}× the full graph: 1 worker ${(QUIET_ONE_WORKER * g / f).toFixed(0)}/s, 2 workers ${(QUIET_TWO_WORKERS * g / f).toFixed(0)}/s (scaled from the quiet ${QUIET_ONE_WORKER}/${QUIET_TWO_WORKERS})`,
+      `ceiling ${(g / f).toFixed(2)}× the full graph${scaled(g / f)}`,
   );
 }
 for (const key of ['cpu', 'wall'] as const) {
-  console.log(`bench:embed's 1-worker path (tokenise in the worker, batches, hand-off), by ${key} time, same passes: ${rate(worker, key).toFixed(0)} headlines/s (${((100 * rate(worker, key)) / rate(full, key)).toFixed(1)}% of the bare graph's rate)`);
+  console.log(`bench:embed's 1-worker path (tokenise, batch, hand off to the worker), by ${key} time, same passes: ${rate(worker, key).toFixed(0)} headlines/s (${((100 * rate(worker, key)) / rate(full, key)).toFixed(1)}% of the bare graph's rate)`);
 }
 // Each pass's ratio to the full-graph pass next to it: steadier than ratios of medians while the load drifts.
 const paired = (runs: typeof full) => median(runs.map((r, i) => full[i]!.cpu / r.cpu));
 console.log(
   `paired by CPU time (median of per-pass ratios): GEMM-only ${paired(gemmOnly).toFixed(3)}× the full graph, the 1-worker path ${paired(worker).toFixed(3)}×; ` +
-    `2-worker ceiling of the GEMMs alone scaled from the quiet figure ${(QUIET_TWO_WORKERS * paired(gemmOnly)).toFixed(0)}/s`,
+    `ceiling of the GEMMs alone${scaled(paired(gemmOnly))}`,
 );
 console.log(`passes (cpu s, full | gemm | worker): ${full.map((r) => r.cpu.toFixed(2)).join(' ')} | ${gemmOnly.map((r) => r.cpu.toFixed(2)).join(' ')} | ${worker.map((r) => r.cpu.toFixed(2)).join(' ')}; load ${load()}`);
 
