@@ -2,7 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadSentenceEncoder, type SentenceEncoderOptions } from './load-sentence-encoder.ts';
 
 /** Messages between the pool and a worker. */
-export type ToWorker = { readonly type: 'embed'; readonly id: number; readonly texts: readonly string[] };
+/** `tokens`: a batch's token ids, text after text; `lengths`: each text's count. */
+export type ToWorker = { readonly type: 'embed'; readonly id: number; readonly tokens: Int32Array; readonly lengths: Int32Array };
 export type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'result'; readonly id: number; readonly vectors: Float32Array }
@@ -22,8 +23,10 @@ try {
   let queue: Promise<void> = Promise.resolve();
   const run = async (message: ToWorker) => {
     try {
-      // Texts arrive already grouped by length; one model call per batch.
-      const flat = await encoder.embedTokens(message.texts.map((t) => encoder.tokenize(t)));
+      // Texts arrive tokenised and grouped by length; one model call per batch.
+      let at = 0;
+      const encodings = Array.from(message.lengths, (n) => Array.from(message.tokens.subarray(at, (at += n))));
+      const flat = await encoder.embedTokens(encodings);
       // Transfer only a buffer we own outright (never a view into backend memory).
       const vectors = flat.byteOffset === 0 && flat.buffer.byteLength === flat.byteLength ? flat : flat.slice();
       port.postMessage({ type: 'result', id: message.id, vectors } satisfies FromWorker, [vectors.buffer as ArrayBuffer]);

@@ -8,7 +8,7 @@ import { ensureUseLiteOnnxFile } from './onnx/use-lite-onnx-file.ts';
 import type { UseLitePrecision } from './onnx/use-lite-onnx-graph.ts';
 import { USE_DIMENSIONS, type Embedder } from './embedder.ts';
 import { lengthBatches } from './length-batches.ts';
-import { normalizeText } from './normalize-text.ts';
+import { loadUseTokenizer } from './use-tokenizer.ts';
 import { startWorker } from '../worker/start-worker.ts';
 
 export interface EmbedderPoolOptions {
@@ -28,7 +28,9 @@ export interface EmbedderPoolOptions {
 
 interface Job {
   readonly id: number;
-  readonly texts: string[];
+  /** The batch's token ids, text after text, and each text's count. */
+  readonly tokens: Int32Array;
+  readonly lengths: Int32Array;
   readonly resolve: (flat: Float32Array) => void;
   readonly reject: (error: Error) => void;
 }
@@ -65,6 +67,7 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
   const backend = await resolveBackend(options.backend, (m) => options.logger.warn(m));
   const { precision } = options;
   const modelFile = backend === 'onnx' ? await ensureUseLiteOnnxFile(options.modelCacheDir, undefined, { precision }) : undefined;
+  const tokenize = await loadUseTokenizer();
   // One ORT thread per worker by default: the workers are the parallelism, and a
   // single-threaded session has no thread pool to hand work across.
   const workerData: EmbedWorkerData = { backend, precision, modelCacheDir: options.modelCacheDir, modelFile, threads: options.threads ?? 1 };
@@ -75,7 +78,11 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
         if (slot.sent.length >= depth || queue.length === 0) continue;
         const job = queue.shift()!;
         slot.sent.push(job);
-        slot.worker.postMessage({ type: 'embed', id: job.id, texts: job.texts } satisfies ToWorker);
+        // Transferred: a job is sent once.
+        slot.worker.postMessage({ type: 'embed', id: job.id, tokens: job.tokens, lengths: job.lengths } satisfies ToWorker, [
+          job.tokens.buffer as ArrayBuffer,
+          job.lengths.buffer as ArrayBuffer,
+        ]);
       }
     }
   };
@@ -148,10 +155,17 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
   }
   slots.push(...started.map((r) => (r as PromiseFulfilledResult<Slot>).value));
 
-  const submit = (texts: string[]): Promise<Float32Array> =>
+  const submit = (encodings: readonly number[][]): Promise<Float32Array> =>
     new Promise((resolve, reject) => {
       if (closed) return reject(new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'embedder pool is closed'));
-      queue.push({ id: nextId++, texts, resolve, reject });
+      const lengths = Int32Array.from(encodings, (e) => e.length);
+      const tokens = new Int32Array(lengths.reduce((sum, n) => sum + n, 0));
+      let at = 0;
+      for (const e of encodings) {
+        tokens.set(e, at);
+        at += e.length;
+      }
+      queue.push({ id: nextId++, tokens, lengths, resolve, reject });
       dispatch();
     });
 
@@ -160,12 +174,14 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
     dimensions: USE_DIMENSIONS,
     backend,
     async embed(texts) {
-      const normalized = texts.map(normalizeText);
+      // Tokenised here, so that batches group texts of equal token counts: grouped by
+      // characters they padded half as many slots again for attention and pooling.
+      const encodings = texts.map(tokenize);
       const out = new Array<Float32Array>(texts.length);
-      const batches = lengthBatches(normalized.map((t) => t.length), options.batchSize);
+      const batches = lengthBatches(encodings.map((e) => e.length), options.batchSize);
       await Promise.all(
         batches.map(async (batch) => {
-          const flat = await submit(batch.map((i) => normalized[i]!));
+          const flat = await submit(batch.map((i) => encodings[i]!));
           batch.forEach((index, row) => (out[index] = flat.subarray(row * USE_DIMENSIONS, (row + 1) * USE_DIMENSIONS)));
         }),
       );

@@ -32,6 +32,19 @@ function cudaProviderInstalled(): boolean {
   }
 }
 
+/** The session options every USE-lite session uses (bench/gemm-ceiling.ts runs its GEMM-only graph with them too). */
+export function onnxSessionOptions(options: OnnxSessionOptions): Session.SessionOptions {
+  return {
+    intraOpNumThreads: options.threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    // Idle intra-op threads would otherwise spin for a while after each call, taking
+    // CPU from PostgreSQL and the other workers on the same machine.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+    ...(options.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: options.profileFilePrefix } : {}),
+  };
+}
+
 /** USE-lite on ONNX Runtime: the same weights and tokenizer as the tfjs path. */
 export class OnnxUseEncoder implements SentenceEncoder {
   private constructor(
@@ -44,16 +57,7 @@ export class OnnxUseEncoder implements SentenceEncoder {
 
   static async load(modelFile: string, options: OnnxSessionOptions, warn: (message: string) => void): Promise<OnnxUseEncoder> {
     const ort = await import('onnxruntime-node');
-    const base: Session.SessionOptions = {
-      intraOpNumThreads: options.threads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      // Idle intra-op threads would otherwise spin for a while after each call, taking
-      // CPU from PostgreSQL and the other workers on the same machine.
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
-      ...(options.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: options.profileFilePrefix } : {}),
-    };
-    const { session, providers } = await createSession(ort, modelFile, base, warn);
+    const { session, providers } = await createSession(ort, modelFile, onnxSessionOptions(options), warn);
     return new OnnxUseEncoder(ort, session, await loadUseTokenizer(), providers);
   }
 
