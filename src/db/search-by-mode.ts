@@ -3,7 +3,7 @@ import type { SearchMode } from '../shared/search-mode.ts';
 import type { DateRange, ScoredHeadline } from '../shared/search-types.ts';
 import type { DB } from './schema.ts';
 import { fullVector } from './full-vector-type.ts';
-import { toVectorLiteral } from './vector-literal.ts';
+import { vectorParameter } from './vector-parameter.ts';
 
 interface ModeRow {
   id: string;
@@ -20,7 +20,7 @@ interface ModeRow {
  * 0004 and 0006), so both get identical rows, order and scores.
  */
 export async function searchByMode(db: Kysely<DB>, mode: SearchMode, queryText: string, embedding: Float32Array, k: number, range: DateRange, withMatchedTerms = true): Promise<ScoredHeadline[]> {
-  const vector = sql`${toVectorLiteral(embedding)}::${fullVector}`;
+  const vector = sql`${vectorParameter(embedding)}::${fullVector}`;
   const args = sql`${k}::int, ${range.from}::date, ${range.to}::date`;
   const source =
     mode === 'HYBRID'

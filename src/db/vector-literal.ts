@@ -6,14 +6,10 @@ import pgvector from 'pgvector';
  * every pool connection without a per-connection type lookup.
  */
 export function toVectorLiteral(values: ArrayLike<number>): string {
-  // The text pgvector.toSql makes (JSON of the numbers), in one pass: every search sends one.
-  const parts = new Array<string>(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isFinite(v)) throw new RangeError(`vector component ${i} is not finite: ${v}`);
-    parts[i] = String(v);
-  }
-  return `[${parts.join(',')}]`;
+  const array = Array.from(values);
+  const bad = array.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new RangeError(`vector component ${bad} is not finite: ${array[bad]}`);
+  return pgvector.toSql(array) as string;
 }
 
 export function fromVectorLiteral(literal: string): Float32Array {
