@@ -6,6 +6,7 @@
 // BENCH_ROOTS (comma-separated checkouts, the first by default this one) alternate run by
 // run, BENCH_ROUNDS times, so two versions of the code see the same machine; with
 // BENCH_SIMULTANEOUS=1 they are loaded at the same time instead (BENCH_CONNECTIONS each).
+// A root may carry environment for its server: /path#MAX_CONCURRENT_OPERATIONS=3.
 // BENCH_CORPUS_URL: a database holding the sample (required). BENCH_CPU_PROF=dir profiles
 // the API's main thread (node --cpu-prof) into dir.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -44,11 +45,13 @@ interface Server {
   url: string;
 }
 
-async function startServer(root: string, index: number): Promise<Server> {
+async function startServer(spec: string, index: number): Promise<Server> {
+  // "checkout#NAME=value&NAME=value": extra environment for that server.
+  const [root, extra = ''] = spec.split('#') as [string, string?];
   const args = [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), '--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0'];
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: withApplicationName(URL_!, `bench-api-cpu-${index}`), QUERY_CACHE_SIZE: '0', RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'production', LOG_LEVEL: 'info' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: withApplicationName(URL_!, `bench-api-cpu-${index}`), QUERY_CACHE_SIZE: '0', RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'production', LOG_LEVEL: 'info', ...Object.fromEntries(new URLSearchParams(extra)) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
@@ -64,7 +67,7 @@ async function startServer(root: string, index: number): Promise<Server> {
   // Production logs one line per request: read and dropped, as a log collector would.
   child.stderr!.off('data', collect);
   child.stderr!.resume();
-  return { index, root, child, url };
+  return { index, root: spec, child, url };
 }
 
 /** CPU ns of each thread of a process, by thread name (main thread as "main"). */
