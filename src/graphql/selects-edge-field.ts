@@ -1,4 +1,4 @@
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
 /**
  * Whether the operation asks for `field` on the edges of the connection this resolver
@@ -7,23 +7,24 @@ import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
  * a field they might drop counts as asked for.
  */
 export function selectsEdgeField(info: GraphQLResolveInfo, field: string): boolean {
-  const seen = new Set<string>();
-  const inSet = (set: SelectionSetNode | undefined, match: (name: string, inner: SelectionSetNode | undefined) => boolean): boolean => {
+  // A fragment is looked into once per level (a second look would find the same), so
+  // fragments spread many times, or in cycles, cannot make this slow.
+  const some = (set: SelectionSetNode | undefined, seen: Set<string>, match: (field: FieldNode) => boolean): boolean => {
     for (const selection of set?.selections ?? []) {
       if (selection.kind === Kind.FIELD) {
-        if (match(selection.name.value, selection.selectionSet)) return true;
+        if (match(selection)) return true;
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (inSet(selection.selectionSet, match)) return true;
-      } else {
-        const name = selection.name.value;
-        if (seen.has(name)) continue;
-        seen.add(name);
-        const found = inSet(info.fragments[name]?.selectionSet, match);
-        seen.delete(name);
-        if (found) return true;
+        if (some(selection.selectionSet, seen, match)) return true;
+      } else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        if (some(info.fragments[selection.name.value]?.selectionSet, seen, match)) return true;
       }
     }
     return false;
   };
-  return info.fieldNodes.some((node) => inSet(node.selectionSet, (name, edges) => name === 'edges' && inSet(edges, (inner) => inner === field)));
+  const inConnection = new Set<string>();
+  const inEdges = new Set<string>();
+  return info.fieldNodes.some((node) =>
+    some(node.selectionSet, inConnection, (edges) => edges.name.value === 'edges' && some(edges.selectionSet, inEdges, (f) => f.name.value === field)),
+  );
 }
