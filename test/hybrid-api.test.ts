@@ -162,6 +162,19 @@ describeEachDatabase(
       assert.ok(similar.edges.every((e) => e.matchedTerms.length === 0 && e.score === e.similarity));
     });
 
+    test('matchedTerms asked for through fragments are filled; a search that does not ask for them ranks and pages the same', async () => {
+      const variables = { q: 'police investigate the crash', first: 10, mode: 'HYBRID' };
+      const direct = await page(variables);
+      assert.ok(direct.edges.some((e) => e.matchedTerms.length > 0));
+      const viaFragments = await page(variables, `query($q: String!, $first: Int, $mode: SearchMode) { search(query: $q, first: $first, mode: $mode) { ...Results } }
+        fragment Results on SearchResults { edges { ... on SearchEdge { ...Terms node { id } } } }
+        fragment Terms on SearchEdge { matchedTerms }`);
+      assert.deepEqual(viaFragments.edges.map((e) => [e.node.id, e.matchedTerms]), direct.edges.map((e) => [e.node.id, e.matchedTerms]));
+      const without = await page(variables, `query($q: String!, $first: Int, $mode: SearchMode) { search(query: $q, first: $first, mode: $mode) { edges { cursor score node { id } } pageInfo { hasNextPage endCursor } } }`);
+      assert.deepEqual(without.edges.map((e) => [e.node.id, e.score, e.cursor]), direct.edges.map((e) => [e.node.id, e.score, e.cursor]));
+      assert.deepEqual(without.pageInfo, direct.pageInfo);
+    });
+
     test('the default is HYBRID; a query of stop words falls back to SEMANTIC; KEYWORD without a match is empty; cursors are bound to their mode', async () => {
       const byDefault = await page({ q: 'storm damage', first: 10 });
       const hybrid = await page({ q: 'storm damage', first: 10, mode: 'HYBRID' });

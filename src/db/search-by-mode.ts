@@ -3,7 +3,7 @@ import type { SearchMode } from '../shared/search-mode.ts';
 import type { DateRange, ScoredHeadline } from '../shared/search-types.ts';
 import type { DB } from './schema.ts';
 import { fullVector } from './full-vector-type.ts';
-import { toVectorLiteral } from './vector-literal.ts';
+import { vectorParameter } from './vector-parameter.ts';
 
 interface ModeRow {
   id: string;
@@ -12,15 +12,15 @@ interface ModeRow {
   similarity: number;
   rank: number;
   score: number;
-  matched_terms: string[];
+  matched_terms?: string[];
 }
 
 /**
  * One search in the given mode, through the very SQL functions analysts call (migrations
  * 0004 and 0006), so both get identical rows, order and scores.
  */
-export async function searchByMode(db: Kysely<DB>, mode: SearchMode, queryText: string, embedding: Float32Array, k: number, range: DateRange): Promise<ScoredHeadline[]> {
-  const vector = sql`${toVectorLiteral(embedding)}::${fullVector}`;
+export async function searchByMode(db: Kysely<DB>, mode: SearchMode, queryText: string, embedding: Float32Array, k: number, range: DateRange, withMatchedTerms = true): Promise<ScoredHeadline[]> {
+  const vector = sql`${vectorParameter(embedding)}::${fullVector}`;
   const args = sql`${k}::int, ${range.from}::date, ${range.to}::date`;
   const source =
     mode === 'HYBRID'
@@ -29,8 +29,8 @@ export async function searchByMode(db: Kysely<DB>, mode: SearchMode, queryText: 
         ? sql`keyword_search(${queryText}, ${vector}, ${args})`
         : sql`(select s.*, s.similarity as score from semantic_search(${vector}, ${args}) s)`;
   const { rows } = await sql<ModeRow>`
-    select r.id, r.published_on, r.text, r.similarity, r.rank, r.score, matched_terms(${queryText}, r.text) as matched_terms
+    select r.id, r.published_on, r.text, r.similarity, r.rank, r.score${withMatchedTerms ? sql`, matched_terms(${queryText}, r.text) as matched_terms` : sql``}
     from ${source} r
     order by r.rank`.execute(db);
-  return rows.map((r) => ({ id: r.id, publishedOn: r.published_on, text: r.text, similarity: r.similarity, rank: r.rank, score: r.score, matchedTerms: r.matched_terms }));
+  return rows.map((r) => ({ id: r.id, publishedOn: r.published_on, text: r.text, similarity: r.similarity, rank: r.rank, score: r.score, matchedTerms: r.matched_terms ?? [] }));
 }

@@ -3,7 +3,7 @@ import type { DateRange } from '../shared/search-types.ts';
 import type { TimelineBucket, TimelinePeriod } from '../shared/timeline-types.ts';
 import type { DB } from './schema.ts';
 import { fullVector } from './full-vector-type.ts';
-import { toVectorLiteral } from './vector-literal.ts';
+import { vectorParameter } from './vector-parameter.ts';
 
 interface TimelineRow {
   period: string;
@@ -16,7 +16,7 @@ interface TimelineRow {
 
 /** semantic_timeline() (migration 0008), exactly as analysts call it. */
 export function semanticTimeline(db: Kysely<DB>, embedding: Float32Array, bucket: TimelineBucket, top: number, range: DateRange): Promise<TimelinePeriod[]> {
-  return timeline(db, sql`semantic_timeline(${toVectorLiteral(embedding)}::${fullVector}, ${bucket.toLowerCase()}, ${top}::int, ${range.from}::date, ${range.to}::date)`);
+  return timeline(db, sql`semantic_timeline(${vectorParameter(embedding)}::${fullVector}, ${bucket.toLowerCase()}, ${top}::int, ${range.from}::date, ${range.to}::date)`);
 }
 
 /** similar_timeline() (migration 0008): the neighbours of a stored headline, itself excluded. */

@@ -1,4 +1,4 @@
-import { parse } from 'graphql';
+import { parse, type DocumentNode } from 'graphql';
 import type { OperationLimits } from '../config/parse-config.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { countTokens } from './count-tokens.ts';
@@ -10,6 +10,24 @@ export interface GraphqlRequestText {
   readonly variables?: Readonly<Record<string, unknown>> | null;
 }
 
+/** A document as lexed and parsed for the limits: null when it does not lex. */
+export type ReadDocument = (query: string, maxTokens: number) => { readonly tooLong: boolean; readonly document: DocumentNode | null } | null;
+
+/** Lexes up to the token limit, then parses (document null when it does not parse). */
+export const readDocument: ReadDocument = (query, maxTokens) => {
+  let tooLong: boolean;
+  try {
+    tooLong = countTokens(query, maxTokens) > maxTokens;
+  } catch {
+    return null;
+  }
+  try {
+    return { tooLong, document: parse(query, { noLocation: true }) };
+  } catch {
+    return { tooLong, document: null };
+  }
+};
+
 const COST_RULE = `search and similar cost \`first\` + ${ROOT_FIELD_COST.search}, timeline and similarTimeline ${ROOT_FIELD_COST.timeline}, stats ${ROOT_FIELD_COST.stats}, headline ${ROOT_FIELD_COST.headline}`;
 const format = (n: number) => (Number.isFinite(n) ? n.toLocaleString('en-US') : 'unbounded');
 
@@ -18,18 +36,17 @@ const format = (n: number) => (Number.isFinite(n) ? n.toLocaleString('en-US') : 
  * OPERATION_TOO_EXPENSIVE naming every limit it exceeds, so an abusive document costs a
  * lexer pass up to the token limit and one parse (to report its cost), and never reaches
  * validation, the embedder or the database. Returns the measures (null when the document
- * does not lex or parse: Apollo then reports the syntax error as usual).
+ * does not lex or parse: Apollo then reports the syntax error as usual). `read` may be a
+ * cache of readDocument, as the measures depend on the variables but lexing and parsing do not.
  */
-export function checkOperationLimits(request: GraphqlRequestText, limits: OperationLimits): OperationMeasures | null {
-  let tooLong: boolean;
-  try {
-    tooLong = countTokens(request.query, limits.maxTokens) > limits.maxTokens;
-  } catch {
-    return null;
-  }
+export function checkOperationLimits(request: GraphqlRequestText, limits: OperationLimits, read: ReadDocument = readDocument): OperationMeasures | null {
+  const text = read(request.query, limits.maxTokens);
+  if (!text) return null;
+  const { tooLong, document } = text;
   let measures: OperationMeasures | null = null;
   try {
-    measures = measureOperation(parse(request.query, { noLocation: true }), request.operationName, request.variables);
+    if (!document) throw new Error('does not parse');
+    measures = measureOperation(document, request.operationName, request.variables);
   } catch {
     // A document too long to parse or measure (e.g. nested past the stack) is reported by its length alone.
     if (!tooLong) return null;

@@ -18,8 +18,12 @@ export function pageResults(rows: readonly ScoredHeadline[], after: CursorPositi
 export function pageGroups(groups: readonly CollapsedGroup<ScoredHeadline>[], after: CursorPosition | null, first: number, fingerprint: string): SearchPage {
   const rest = groupsAfter(groups, after);
   const taken = rest.slice(0, first);
-  const edges = taken.map(({ leader: r, duplicates }) => ({
-    cursor: encodeCursor({ rank: r.rank, score: r.score, similarity: r.similarity, id: r.id }, fingerprint),
+  // Cursors are made when read (most searches read none), once each.
+  const cursors = taken.map(({ leader: r }) => lazy(() => encodeCursor({ rank: r.rank, score: r.score, similarity: r.similarity, id: r.id }, fingerprint)));
+  const edges = taken.map(({ leader: r, duplicates }, i) => ({
+    get cursor() {
+      return cursors[i]!();
+    },
     node: headline(r),
     similarity: r.similarity,
     score: r.score,
@@ -29,7 +33,24 @@ export function pageGroups(groups: readonly CollapsedGroup<ScoredHeadline>[], af
   const last = taken.at(-1);
   const hasNextPage = rest.length > first && (last?.leader.rank ?? 0) < MAX_DEPTH;
   // Forward paging only: a cursor means earlier results exist, none means this is the start.
-  return { edges, pageInfo: { hasNextPage, hasPreviousPage: after !== null, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } };
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: after !== null,
+      get startCursor() {
+        return cursors[0]?.() ?? null;
+      },
+      get endCursor() {
+        return cursors.at(-1)?.() ?? null;
+      },
+    },
+  };
+}
+
+function lazy<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }
 
 /** The groups after the cursor's; how many groups follow it is what the caller must make sure of. */

@@ -24,6 +24,8 @@ export interface PageRequest {
   readonly filter?: { readonly from?: string | null; readonly to?: string | null } | null;
   /** Fold near-duplicates into the edge of a better-ranked result. */
   readonly collapse?: boolean | null;
+  /** Work out each edge's matchedTerms (the default); false leaves them empty. */
+  readonly matchedTerms?: boolean;
 }
 
 export interface TimelineRequest {
@@ -75,7 +77,7 @@ export class SearchService {
     // Every mode embeds: edges carry the similarity, and keyword ties are broken by it.
     const embedding = await this.instrumentation.embedding(() => this.deps.embedder.embedQuery(normalized));
     this.deps.onQuery?.(query, embedding);
-    const ranking = (k: number) => this.db(`${mode.toLowerCase()}_search`, () => searchByMode(this.deps.db, mode, normalized, embedding, k, range));
+    const ranking = (k: number) => this.db(`${mode.toLowerCase()}_search`, () => searchByMode(this.deps.db, mode, normalized, embedding, k, range, page.matchedTerms ?? true));
     if (page.collapse) return this.collapsedPage(ranking, after, first, fingerprint);
     return pageResults(await ranking(this.depth(after, first)), after, first, fingerprint);
   }

@@ -1,8 +1,11 @@
 import type { Request, RequestHandler } from 'express';
 import type { OperationLimits } from '../config/parse-config.ts';
 import { ErrorCode, isAppError } from '../errors/app-error.ts';
+import { cachedDocumentReader } from '../graphql/cached-document-reader.ts';
 import { checkOperationLimits, type GraphqlRequestText } from '../graphql/check-operation-limits.ts';
 import type { Rejections } from './rejections.ts';
+
+const DOCUMENT_CACHE_BYTES = 4 * 2 ** 20;
 
 /**
  * Runs the operation limits on the request as it arrives (POST body or GET parameters),
@@ -11,6 +14,7 @@ import type { Rejections } from './rejections.ts';
  * label goes to `res.locals.operation` for the request log.
  */
 export function operationLimitsMiddleware(limits: OperationLimits, rejections: Rejections): RequestHandler {
+  const read = cachedDocumentReader(DOCUMENT_CACHE_BYTES);
   return (req, res, next) => {
     if (Array.isArray(req.body)) {
       rejections.reject(res, { reason: 'batched', status: 400, code: 'BAD_REQUEST', message: 'Batched operations are not accepted; send one operation per request.' });
@@ -19,7 +23,7 @@ export function operationLimitsMiddleware(limits: OperationLimits, rejections: R
     const request = graphqlRequestOf(req);
     if (!request) return next();
     try {
-      res.locals.operation = checkOperationLimits(request, limits)?.label;
+      res.locals.operation = checkOperationLimits(request, limits, read)?.label;
     } catch (error) {
       if (!isAppError(error, ErrorCode.OPERATION_TOO_EXPENSIVE)) return next(error);
       rejections.reject(res, { reason: 'too_expensive', status: 400, code: error.code, message: error.message });

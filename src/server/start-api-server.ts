@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express, { type ErrorRequestHandler } from 'express';
 import { parseConfig, type Config } from '../config/parse-config.ts';
 import type { Database } from '../db/open-database.ts';
@@ -68,7 +68,9 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     stopOnTerminationSignals: false,
     formatError: createFormatError((error) => deps.logger.error(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`), { hideSchemaDetails: settings.production }),
     // Apollo's own landing page loads its sandbox from a CDN: only on request (GRAPHQL_IDE=apollo).
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics), ...(settings.graphqlIde === 'apollo' ? [] : [ApolloServerPluginLandingPageDisabled()])],
+    // No field has cache hints, so Apollo's cache-control plugin would only wrap every
+    // resolver to work out `no-store`: that header is set directly instead.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), noStorePlugin, metricsPlugin(metrics), ...(settings.graphqlIde === 'apollo' ? [] : [ApolloServerPluginLandingPageDisabled()])],
     ...protection.apolloOptions,
   });
   await apollo.start();
@@ -121,6 +123,17 @@ const jsonErrors: ErrorRequestHandler = (error: { status?: number; type?: string
   const status = error.status ?? 500;
   const message = error.type === 'entity.too.large' ? `Request body exceeds ${BODY_LIMIT}.` : status < 500 ? 'Malformed request.' : 'Internal server error';
   res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+};
+
+/** What Apollo's cache-control plugin answers when no field carries a cache hint. */
+const noStorePlugin: ApolloServerPlugin<GraphqlContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (!response.http.headers.has('cache-control')) response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
 };
 
 function metricsPlugin(metrics: Metrics): ApolloServerPlugin<GraphqlContext> {
