@@ -67,13 +67,14 @@ for (const p of POOLS) {
 
 // The parts, at the default pool of 200 candidates with ef_search 200.
 const dims = (await c.query<{ d: number }>('select dimensions as d from projection where id = 1')).rows[0]!.d;
-const ann = `select array_agg(id) as ids from (select id from headlines order by embedding_reduced::halfvec(${dims}) <=> project_embedding($1::halfvec(512)) limit 200) c`;
+const ann = `select array_agg(id) as ids from (select id from headlines order by embedding_reduced::halfvec(${dims}) <=> $1::halfvec(${dims}) limit 200) c`;
 const project = 'select project_embedding($1::halfvec(512))::text as r';
 const rerank = `select id from headlines where id = any($2::bigint[]) order by embedding <=> $1::halfvec(512), id limit 10`;
 const parts = { project: [] as number[], ann: [] as number[], rerank: [] as number[], whole: [] as number[] };
 for (const { e } of sample) {
-  parts.project.push((await timed({}, project, [e])).ms);
-  const a = await timed({ 'hnsw.ef_search': '200' }, ann, [e]);
+  const p = await timed({}, project, [e]);
+  parts.project.push(p.ms);
+  const a = await timed({ 'hnsw.ef_search': '200' }, ann, [p.rows[0].r]);
   parts.ann.push(a.ms);
   parts.rerank.push((await timed({}, rerank, [e, a.rows[0].ids])).ms);
   parts.whole.push((await timed({}, SEARCH, [e, null, null])).ms);
