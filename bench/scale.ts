@@ -85,6 +85,8 @@ async function makeCorpus(dir: string): Promise<string> {
 /** A cluster with docker-compose.yml's settings in `dir`; its admin URL and how to remove it. */
 async function tunedServer(dir: string): Promise<{ url: string; destroy: () => Promise<void> }> {
   const pgDir = path.join(dir, 'pg');
+  // As root the cluster runs as `postgres`, which must be able to reach its directory.
+  fs.chmodSync(dir, 0o755);
   const run = (argv: string[]) =>
     new Promise<string>((resolve, reject) => {
       const child = spawn('bash', [TUNED_SERVER, ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
