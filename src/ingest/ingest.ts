@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { buildHnswIndex, type HnswBuildOptions } from '../db/build-hnsw-index.ts';
 import { createHeadlineLoader, dedupKey, type HeadlineLoader } from '../db/headline-loader.ts';
+import { RecentKeys } from './recent-keys.ts';
 import { countHeadlines } from '../db/count-headlines.ts';
 import { hnswIndexExists, type HnswParams } from '../db/hnsw-index.ts';
 import { checkEmbeddedLimit, estimateTotal } from './check-embedded-limit.ts';
@@ -90,7 +91,7 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
   const rejects = new RejectsWriter(options.rejectsFile(source.name));
   const progress: IngestProgress = { read: 0, loaded: 0, duplicates: 0, rejected: 0, bytesRead: 0, totalBytes: source.totalBytes };
   const report = () => deps.onProgress?.({ ...progress, bytesRead: source.bytesRead() });
-  const seen = new Set<string>();
+  const seen = new RecentKeys(SEEN_WINDOW);
   const loader: HeadlineLoader = await createHeadlineLoader(database);
   let embedder: Embedder | undefined;
   // Before a projection exists, embedded rows wait here while PCA accumulates its sample.
@@ -169,10 +170,9 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
         progress.duplicates++;
         continue;
       }
+      // Past the window the oldest key goes. A repeat further back than that is still
+      // caught, by the database (dedup or insert-on-conflict).
       seen.add(key);
-      // The oldest key goes: memory stays flat at any corpus size. A repeat further back
-      // than the window is still caught, by the database (dedup or insert-on-conflict).
-      if (seen.size > SEEN_WINDOW) seen.delete(seen.values().next().value!);
       batch.push({ ...result.row, key, textMd5 });
       if (batch.length >= options.batchSize) {
         clock.stop('read');
