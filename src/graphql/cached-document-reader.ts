@@ -3,6 +3,9 @@ import { readDocument, type ReadDocument } from './check-operation-limits.ts';
 
 type Read = ReturnType<ReadDocument>;
 
+/** Upper estimate of a parsed document's memory per character of its source text. */
+export const PARSED_BYTES_PER_CHARACTER = 128;
+
 /**
  * readDocument with an LRU of its results by document text, so a client sending the same
  * few documents (a front end) is lexed and parsed once, not on every request. Charged as
@@ -11,7 +14,7 @@ type Read = ReturnType<ReadDocument>;
  */
 export function cachedDocumentReader(maxBytes: number): ReadDocument {
   // Keyed by text and token limit: the limit decides `tooLong`.
-  const cache = new LRUCache<string, { read: Read }>({ maxSize: maxBytes, sizeCalculation: (_value, key) => Math.max(1, key.length * 128) });
+  const cache = new LRUCache<string, { read: Read }>({ maxSize: maxBytes, sizeCalculation: (_value, key) => Math.max(1, key.length * PARSED_BYTES_PER_CHARACTER) });
   return (query, maxTokens) => {
     const key = `${maxTokens}:${query}`;
     let entry = cache.get(key);

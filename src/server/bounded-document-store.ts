@@ -1,6 +1,7 @@
 import type { DocumentStore } from '@apollo/server';
 import type { DocumentNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { PARSED_BYTES_PER_CHARACTER } from '../graphql/cached-document-reader.ts';
 
 /**
  * Parsed documents keep every token through their locations, so one holds about 4× the
@@ -10,7 +11,7 @@ import { LRUCache } from 'lru-cache';
  * documents still stays cached; a stream of distinct ones only recycles the same memory.
  */
 export function boundedDocumentStore(maxBytes: number): DocumentStore {
-  const cache = new LRUCache<string, DocumentNode>({ maxSize: maxBytes, sizeCalculation: (doc) => Math.max(1, (doc.loc?.source.body.length ?? 1000) * 128) });
+  const cache = new LRUCache<string, DocumentNode>({ maxSize: maxBytes, sizeCalculation: (doc) => Math.max(1, (doc.loc?.source.body.length ?? 1000) * PARSED_BYTES_PER_CHARACTER) });
   return {
     get: async (key) => cache.get(key),
     set: async (key, value) => {
