@@ -27,6 +27,8 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  // Each command imports its application modules when it runs, not here: `ingest` or
+  // `--version` would otherwise load the GraphQL server and tfjs first.
   for (const register of [
     registerMigrateCommand,
     registerStartCommand,

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import type { BackendName, BackendRequest, TfBackendName } from '../config/embed-backends.ts';
 import { chooseBackend } from './choose-backend.ts';
@@ -83,6 +82,8 @@ async function initialiseTf(backend: TfBackendName): Promise<void> {
   if (backend === 'tensorflow' || backend === 'tensorflow-gpu') {
     await import(/* webpackIgnore: true */ backend === 'tensorflow' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu');
   }
+  // Loaded here, not at start-up: the ONNX default never needs tfjs.
+  const tf = await import('@tensorflow/tfjs-core');
   if (!(await tf.setBackend(backend))) {
     throw new AppError(ErrorCode.INTERNAL, `tfjs backend ${backend} failed to initialise`);
   }

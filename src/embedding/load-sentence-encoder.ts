@@ -5,7 +5,6 @@ import { OnnxUseEncoder } from './onnx/onnx-use-encoder.ts';
 import { ensureUseLiteOnnxFile } from './onnx/use-lite-onnx-file.ts';
 import type { UseLitePrecision } from './onnx/use-lite-onnx-graph.ts';
 import type { SentenceEncoder } from './sentence-encoder.ts';
-import { UseEncoder } from './use-encoder.ts';
 
 export interface SentenceEncoderOptions {
   readonly backend: BackendName;
@@ -38,5 +37,6 @@ export async function loadSentenceEncoder(options: SentenceEncoderOptions): Prom
     }
   }
   await activateTfBackend(options.backend);
+  const { UseEncoder } = await import('./use-encoder.ts');
   return UseEncoder.load();
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createQueryWorker } from '../../app/create-query-worker.ts';
 import type { Act } from '../run-command.ts';
 
 export function registerEmbedQueriesCommand(program: Command, act: Act): void {
@@ -9,6 +8,7 @@ export function registerEmbedQueriesCommand(program: Command, act: Act): void {
     .option('--watch', 'keep running: embed new rows within a second of their insert')
     .action((flags: { watch?: boolean }) =>
       act(async ({ config, logger, io, out }) => {
+        const { createQueryWorker } = await import('../../app/create-query-worker.ts');
         const worker = await createQueryWorker(config, logger);
         try {
           out(`embedded ${await worker.drain()} pending search queries`);

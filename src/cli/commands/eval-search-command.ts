@@ -2,7 +2,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
-import { evaluateSearchQuality } from '../../app/evaluate-search-quality.ts';
 import { PRECISION_AT, type PrecisionRow } from '../../eval/evaluate-search.ts';
 import { SEARCH_MODES, type SearchMode } from '../../shared/search-mode.ts';
 import type { Act } from '../run-command.ts';
@@ -63,6 +62,7 @@ export function registerEvalSearchCommand(evalCommand: Command, act: Act): void 
     .action((files: string[], flags: EvalSearchFlags) =>
       act(async ({ config, logger, out }) => {
         const combos = grid(flags);
+        const { evaluateSearchQuality } = await import('../../app/evaluate-search-quality.ts');
         const result = await evaluateSearchQuality(config, logger, { files: files.length > 0 ? files : DEFAULT_SETS, modes: flags.modes, split: flags.split, hybridSettings: combos });
         const { sets, fixed, hybrid } = result;
         const fixedModes = flags.modes.filter((m) => m !== 'HYBRID');

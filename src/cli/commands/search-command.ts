@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import { searchOnce } from '../../app/search-once.ts';
 import { DEFAULT_SEARCH_MODE, SEARCH_MODES, type SearchMode } from '../../shared/search-mode.ts';
 import type { Act } from '../run-command.ts';
 import { positiveInt } from './option-parsers.ts';
@@ -26,6 +25,7 @@ export function registerSearchCommand(program: Command, act: Act): void {
     .action((text: string, flags: SearchFlags) =>
       act(async ({ config, logger, out }) => {
         const mode = flags.mode.toUpperCase() as SearchMode;
+        const { searchOnce } = await import('../../app/search-once.ts');
         const page = await searchOnce(config, logger, text, { mode, first: flags.first, after: flags.after, filter: { from: flags.from, to: flags.to } });
         if (flags.json) {
           out(JSON.stringify(page, null, 2));

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createApi } from '../../app/create-api.ts';
 import type { Act } from '../run-command.ts';
 import { port } from './option-parsers.ts';
 
@@ -10,6 +9,7 @@ export function registerServeCommand(program: Command, act: Act): void {
     .option('--port <n>', 'HTTP port (default PORT, 4000; 0: any free port)', port)
     .action((flags: { port?: number }) =>
       act(async ({ config, logger, io }) => {
+        const { createApi } = await import('../../app/create-api.ts');
         const api = await createApi(config, logger, { port: flags.port ?? config.port });
         const signal = await io.stopped();
         logger.info(`${signal}: finishing in-flight requests, then stopping`);

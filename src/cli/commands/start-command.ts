@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startApp } from '../../app/start-app.ts';
 import type { Act } from '../run-command.ts';
 
 export function registerStartCommand(program: Command, act: Act): void {
@@ -9,6 +8,7 @@ export function registerStartCommand(program: Command, act: Act): void {
     .option('--no-serve', 'stop after migrating and loading')
     .action((flags: { serve: boolean }) =>
       act(async ({ config, logger, io, out }) => {
+        const { startApp } = await import('../../app/start-app.ts');
         const api = await startApp(config, logger, { serve: flags.serve, port: config.port, report: out, progress: io.stderr.isTTY ? 'tty' : 'log' });
         if (!api) return;
         const signal = await io.stopped();
