@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { buildHnswIndex, type HnswBuildOptions } from '../db/build-hnsw-index.ts';
 import { createHeadlineLoader, dedupKey, type HeadlineLoader } from '../db/headline-loader.ts';
 import { RecentKeys } from './recent-keys.ts';
@@ -164,7 +164,7 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
         progress.rejected++;
         continue;
       }
-      const textMd5 = createHash('md5').update(result.row.text, 'utf8').digest('hex');
+      const textMd5 = hash('md5', result.row.text, 'hex');
       const key = dedupKey({ publishedOn: result.row.publishedOn, textMd5 });
       if (seen.has(key)) {
         progress.duplicates++;
