@@ -21,7 +21,7 @@ export const USE_MODEL_ID = `universal-sentence-encoder-lite/energetic-ai-${useM
  * The int8 variant's id: its vectors are close to the float ones but not
  * equal, so a database holds one or the other. Bump the suffix if the quantisation changes.
  */
-export const USE_INT8_MODEL_ID = `${USE_MODEL_ID}/int8-dynamic-v1`;
+export const USE_INT8_MODEL_ID = `${USE_MODEL_ID}/int8-dynamic-v2`;
 
 /**
  * A tfjs IOHandler reading model.json and its weight shards from disk, so loading never

@@ -6,8 +6,11 @@ import { buildUseLiteGraph, type UseLitePrecision } from './use-lite-onnx-graph.
 import { UseLiteWeights } from './use-lite-weights.ts';
 import { useModelDir } from '../use-model-files.ts';
 
-/** Bump whenever buildUseLiteGraph changes what it emits, so stale cached files are not reused. */
-const GRAPH_VERSION = 3;
+/**
+ * Bump whenever buildUseLiteGraph changes what it emits, so stale cached files are not
+ * reused. 4: the int8 variant's weights in 7 bits; the float graph is the same as in 3.
+ */
+const GRAPH_VERSION = 4;
 
 /** sha256 of the files the graph is made from, as they are on disk. */
 async function weightsDigest(dir: string): Promise<string> {
