@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { createHnswIndexStatement, HNSW_INDEX_NAME, type HnswParams } from './hnsw-index.ts';
 import type { Database } from './open-database.ts';
-import { stopIfClientLost } from './stop-if-client-lost.ts';
 import { watchIndexBuild, type IndexBuildListener } from './watch-index-build.ts';
 
 export interface HnswBuildOptions {
@@ -33,7 +32,6 @@ export async function buildHnswIndex(
   if (onProgress) await sql`analyze headlines`.execute(database.db);
   await watched(database, onProgress, progressIntervalMs, () =>
     database.db.transaction().execute(async (trx) => {
-      if (database.mode === 'server') await stopIfClientLost(trx, true);
       await applySettings(trx, buildSettings(database, build), true);
       await createHnswIndexStatement(dimensions, params).execute(trx);
     }),
@@ -42,10 +40,7 @@ export async function buildHnswIndex(
   // reduced vectors alone (an index-only scan) instead of visiting every heap row. It reads
   // the whole heap, so it is a phase of its own in the progress.
   onProgress?.({ phase: 'vacuuming (visibility map, statistics)', tuplesDone: null, tuplesTotal: null, elapsedSeconds: (performance.now() - started) / 1000 });
-  await database.db.connection().execute(async (conn) => {
-    if (database.mode === 'server') await stopIfClientLost(conn, false);
-    await sql`vacuum (analyze) headlines`.execute(conn);
-  });
+  await sql`vacuum (analyze) headlines`.execute(database.db);
 }
 
 /** Rebuilds the index with the same budget; on a server without blocking reads or writes. */
@@ -60,7 +55,6 @@ async function reindex(database: Database, settings: Array<[string, string]>): P
     // session and reset before the connection goes back to the pool.
     await database.db.connection().execute(async (conn) => {
       try {
-        await stopIfClientLost(conn, false);
         await applySettings(conn, settings, false);
         await sql.raw(`reindex index concurrently ${HNSW_INDEX_NAME}`).execute(conn);
       } finally {

@@ -4,6 +4,7 @@ import type { Config } from '../config/parse-config.ts';
 import type { Logger } from '../logger.ts';
 import { checkVectorExtension } from './check-vector-extension.ts';
 import { describeConnectionFailure } from './database-errors.ts';
+import { stopIfClientLost } from './stop-if-client-lost.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded/start-embedded-postgres.ts';
 import type { DB } from './schema.ts';
 
@@ -44,7 +45,13 @@ export interface PooledDatabase {
  * A pg.Pool and its Kysely, nothing asked of the server yet: the primary's (below) and each
  * read replica's, which may well be down when the API starts.
  */
-export function connectPool(connectionString: string, config: Pick<Config, 'databaseConnectTimeoutMs'>, logger: Logger, options: OpenDatabaseOptions = {}): PooledDatabase {
+export function connectPool(
+  connectionString: string,
+  config: Pick<Config, 'databaseConnectTimeoutMs'>,
+  logger: Logger,
+  options: OpenDatabaseOptions = {},
+  mode: DatabaseMode = 'server',
+): PooledDatabase {
   const timeout = options.statementTimeoutMs ?? 0;
   const pool = new pg.Pool({
     connectionString,
@@ -64,6 +71,8 @@ export function connectPool(connectionString: string, config: Pick<Config, 'data
       pool,
       // Awaited before the connection's first query, unlike a pool 'connect' listener.
       onCreateConnection: async (connection) => {
+        // PGlite serves this process only; it dies with it.
+        if (mode === 'server') await stopIfClientLost(connection);
         for (const [name, value] of settings) await connection.executeQuery(CompiledQuery.raw('select set_config($1, $2, false)', [name, value]));
       },
     }),
@@ -80,7 +89,7 @@ export async function openDatabase(config: Config, logger: Logger, options: Open
     ? await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedDbPort, logger })
     : undefined;
   const connectionString = embedded?.connectionString ?? config.databaseUrl!;
-  const { pool, db } = connectPool(connectionString, config, logger, options);
+  const { pool, db } = connectPool(connectionString, config, logger, options, embedded ? 'embedded' : 'server');
   const close = async () => {
     await db.destroy();
     await embedded?.close();
