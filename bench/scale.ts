@@ -115,8 +115,8 @@ function incrementFile(dir: string, corpus: string, count: number, day: string):
   return file;
 }
 
-/** Embedding alone: the bulk embedder on a slice of the corpus, as rows per second. */
-async function embeddingAloneRate(file: string, rows: number): Promise<number> {
+/** Embedding alone: the bulk embedder on every `step`-th row of the corpus, as rows per second. */
+async function embeddingAloneRate(file: string, rows: number): Promise<{ rate: number; step: number }> {
   // Every n-th row, so the slice has the whole corpus's mix of lengths (the real sample's
   // rows come first in make-scale-corpus's output and are shorter than its generated ones).
   const lines = fs.readFileSync(file, 'utf8').split('\n').slice(1).filter((l) => l.length > 0);
@@ -127,7 +127,7 @@ async function embeddingAloneRate(file: string, rows: number): Promise<number> {
     await embedder.embed(texts.slice(0, 256));
     const started = performance.now();
     for (let i = 0; i < texts.length; i += 2000) await embedder.embed(texts.slice(i, i + 2000));
-    return texts.length / ((performance.now() - started) / 1000);
+    return { rate: texts.length / ((performance.now() - started) / 1000), step };
   } finally {
     await embedder.close();
   }
@@ -148,6 +148,7 @@ const EXACT = { 'headline_search.exact_scan_rows': '1e12' };
 // documented for: the SQL figures below are what its API runs.
 const COMPOSE_EXACT_SCAN_ROWS = /SEARCH_EXACT_SCAN_ROWS:\s*"(\d+)"/.exec(fs.readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8'))?.[1];
 const API_SETTINGS: Record<string, string> = COMPOSE_EXACT_SCAN_ROWS ? { 'headline_search.exact_scan_rows': COMPOSE_EXACT_SCAN_ROWS } : {};
+const API_ENV: Record<string, string> = COMPOSE_EXACT_SCAN_ROWS ? { SEARCH_EXACT_SCAN_ROWS: COMPOSE_EXACT_SCAN_ROWS } : {};
 const SEARCH = 'select id from semantic_search($1::halfvec(512), 10, $2::date, $3::date)';
 
 /**
@@ -224,7 +225,8 @@ async function searchPhase(url: string): Promise<void> {
     const percent = Math.min(100, (200 * (QUERIES + LATENCY_QUERIES)) / Math.max(rows, 1));
     const sample = await c.query<{ e: string; text: string }>(`select embedding::text as e, text from headlines tablesample bernoulli (${percent}) repeatable (5) limit ${QUERIES + LATENCY_QUERIES}`);
     const queries = sample.rows.slice(0, QUERIES).map((r) => r.e);
-    const latencyQueries = sample.rows.slice(QUERIES).map((r) => r.e);
+    const latencyRows = sample.rows.slice(QUERIES);
+    const latencyQueries = latencyRows.map((r) => r.e);
     const span = (await c.query<{ lo: string; hi: string }>(`select min(published_on)::text as lo, max(published_on)::text as hi from headlines`)).rows[0]!;
     say(`semantic_search in SQL, stored headlines as queries: ${queries.length} for recall, ${latencyQueries.length} others timed back to back, settings ${JSON.stringify(API_SETTINGS)}; load average ${load()}`);
     for (const [label, from, to] of [
@@ -239,10 +241,10 @@ async function searchPhase(url: string): Promise<void> {
       say(`  ${label}${n === null ? '' : ` (${n} rows)`}: ${await searchFigures(c, queries, latencyQueries, from, to)}`);
     }
 
-    const api = await startServer({ DATABASE_URL: url, QUERY_CACHE_SIZE: '0', ...(COMPOSE_EXACT_SCAN_ROWS ? { SEARCH_EXACT_SCAN_ROWS: COMPOSE_EXACT_SCAN_ROWS } : {}) });
+    const api = await startServer({ DATABASE_URL: url, QUERY_CACHE_SIZE: '0', ...API_ENV });
     try {
       // Every request a headline not asked before in this run, as far as the sample goes.
-      const texts = sample.rows.slice(QUERIES).map((r) => r.text);
+      const texts = latencyRows.map((r) => r.text);
       say(`HTTP search(first: 10, mode: SEMANTIC), cache off, ${SECONDS} s each; load average ${load()}`);
       say(`  c=1:  ${await throughput(api.url, texts, 1)}`);
       say(`  c=16: ${await throughput(api.url, texts, 16)}`);
@@ -276,8 +278,8 @@ async function main(): Promise<void> {
     say(`corpus: ${(fs.statSync(file).size / 1e6).toFixed(0)} MB in ${file}`);
 
     const slice = Math.min(50_000, ROWS);
-    const rate = await embeddingAloneRate(file, slice);
-    say(`embedding alone (${slice} rows, every ${Math.max(1, Math.floor(ROWS / slice))}th): ${rate.toFixed(0)} rows/s, so ${(ROWS / rate).toFixed(0)} s for ${ROWS} rows; load average ${load()}`);
+    const { rate, step } = await embeddingAloneRate(file, slice);
+    say(`embedding alone (${slice} rows, every ${step}th): ${rate.toFixed(0)} rows/s, so ${(ROWS / rate).toFixed(0)} s for ${ROWS} rows; load average ${load()}`);
 
     const ingest = await runHeadlines(['ingest', file], { DATABASE_URL: server.url, LOG_LEVEL: 'info' });
     if (ingest.code !== 0) throw new Error(`server ingest failed:\n${ingest.stderr.slice(-2000)}`);
