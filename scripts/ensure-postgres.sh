@@ -2,6 +2,10 @@
 # Make the local PostgreSQL usable for the test suite: running, with pgvector >= 0.8,
 # and a fresh test database. Idempotent; silent when nothing needs doing, except the
 # final TEST_DATABASE_URL line (stdout), which callers may eval or capture.
+#
+# PGVECTOR_SOURCE may name a pgvector source archive (pgvector-X.Y.Z.tar.gz, as `git archive`
+# makes it): the server then gets that version unless it already has it or a newer one.
+# Without it, Debian's source package is built when the server has no pgvector >= 0.8.0.
 set -euo pipefail
 
 PGHOST_ADDR=${PGHOST_ADDR:-127.0.0.1}
@@ -30,6 +34,37 @@ version_ge() { [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n 1)" = "$2" ]
 
 available_vector() { psql_admin -c "select default_version from pg_available_extensions where name = 'vector'"; }
 
+ensure_server_dev() {
+  local v=$1
+  if ! dpkg -s "postgresql-server-dev-$v" >/dev/null 2>&1; then
+    apt-get -qq update >&2
+    DEBIAN_FRONTEND=noninteractive apt-get -qq install -y "postgresql-server-dev-$v" >&2
+  fi
+}
+
+# make && make install of an unpacked pgvector tree; OPTFLAGS="" keeps the binary portable
+# between CPUs of one architecture (the build machine's -march=native would not be).
+make_install_pgvector() {
+  local v=$1 src=$2
+  make -s -C "$src" OPTFLAGS="" PG_CONFIG="/usr/lib/postgresql/$v/bin/pg_config" >&2
+  make -s -C "$src" OPTFLAGS="" PG_CONFIG="/usr/lib/postgresql/$v/bin/pg_config" install >&2
+}
+
+build_pgvector_archive() {
+  local v; v=$(cluster_version)
+  local logfile=/tmp/headline-search-pgvector-build.log work=/tmp/headline-search-pgvector-src
+  exec 3>&2 2>"$logfile"
+  trap 'exec 2>&3; log "pgvector build failed; log follows"; cat "$logfile" >&2' ERR
+  rm -rf "$work" && mkdir -p "$work"
+  ensure_server_dev "$v"
+  tar xzf "$PGVECTOR_SOURCE" -C "$work"
+  local src; src=$(find "$work" -maxdepth 1 -mindepth 1 -type d | head -n 1)
+  make_install_pgvector "$v" "$src"
+  trap - ERR
+  exec 2>&3 3>&-
+  log "installed pgvector from $(basename "$PGVECTOR_SOURCE")"
+}
+
 build_pgvector() {
   local v; v=$(cluster_version)
   local logfile=/tmp/headline-search-pgvector-build.log
@@ -43,14 +78,10 @@ build_pgvector() {
   local o=(-o "Dir::Etc::SourceList=$work/sources.list" -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$work/lists")
   apt-get "${o[@]}" -qq update >&2
   (cd "$work" && apt-get "${o[@]}" -qq source --download-only pgvector >&2)
-  if ! dpkg -s "postgresql-server-dev-$v" >/dev/null 2>&1; then
-    apt-get -qq update >&2
-    DEBIAN_FRONTEND=noninteractive apt-get -qq install -y "postgresql-server-dev-$v" >&2
-  fi
+  ensure_server_dev "$v"
   tar xzf "$work"/pgvector_*.orig.tar.gz -C "$work"
   local src; src=$(find "$work" -maxdepth 1 -type d -name 'pgvector-*' | head -n 1)
-  make -s -C "$src" PG_CONFIG="/usr/lib/postgresql/$v/bin/pg_config" >&2
-  make -s -C "$src" PG_CONFIG="/usr/lib/postgresql/$v/bin/pg_config" install >&2
+  make_install_pgvector "$v" "$src"
   trap - ERR
   exec 2>&3 3>&-
   log "installed pgvector from $(basename "$src")"
@@ -58,6 +89,16 @@ build_pgvector() {
 
 start_cluster
 have=$(available_vector)
+if [ -n "${PGVECTOR_SOURCE:-}" ]; then
+  [ -f "$PGVECTOR_SOURCE" ] || { log "PGVECTOR_SOURCE=$PGVECTOR_SOURCE: no such file"; exit 1; }
+  want=$(basename "$PGVECTOR_SOURCE" | sed -n 's/^pgvector-\([0-9.]*[0-9]\)\.tar\.gz$/\1/p')
+  [ -n "$want" ] || { log "PGVECTOR_SOURCE: expected a file named pgvector-X.Y.Z.tar.gz"; exit 1; }
+  if [ -z "$have" ] || ! version_ge "$have" "$want"; then
+    log "building pgvector $want from $PGVECTOR_SOURCE (server reports '${have:-none}')"
+    build_pgvector_archive
+    have=$(available_vector)
+  fi
+fi
 if [ -z "$have" ] || ! version_ge "$have" "$MIN_VECTOR"; then
   log "pgvector >= $MIN_VECTOR not available (server reports '${have:-none}'); building it from Debian's source package"
   build_pgvector
