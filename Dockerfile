@@ -2,14 +2,13 @@ FROM node:26-slim
 WORKDIR /app
 COPY package.json package-lock.json .npmrc tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# npm ci's prepare script builds the server and the web pages (scripts/build-web.ts).
 COPY web ./web
 COPY scripts/build-web.ts ./scripts/
-# onnxruntime-node ships its CPU library in the package; package.json's allowScripts and .npmrc
-# keep its install script from fetching the CUDA provider (for CUDA: a GPU base image, then
-# `npm run install:cuda`).
+# onnxruntime-node ships its CPU library in the package; .npmrc (ignore-scripts) keeps its
+# install script from fetching the CUDA provider (for CUDA: a GPU base image, then
+# `npm run install:cuda`). No install script runs, so the build (server and web pages) is explicit.
 # Only the Linux builds of its native library are kept (~220 MB of macOS and Windows ones dropped).
-RUN npm ci && npm prune --omit=dev \
+RUN npm ci && npm run build && npm prune --omit=dev \
  && find node_modules/onnxruntime-node/bin/napi-v6 -mindepth 1 -maxdepth 1 ! -name linux -exec rm -rf {} +
 COPY bin ./bin
 COPY migrations ./migrations

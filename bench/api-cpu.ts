@@ -16,8 +16,9 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { percentile } from './stats.ts';
+import { benchFile } from './reference-files.ts';
 
-const SAMPLE = '../shared/data/abcnews-sample.csv';
+const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV');
 const URL_ = process.env.BENCH_CORPUS_URL;
 if (!URL_) throw new Error('BENCH_CORPUS_URL: a database with the sample loaded');
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
@@ -29,7 +30,7 @@ const TICK_NS = 1e9 / 100;
 const SIMULTANEOUS = process.env.BENCH_SIMULTANEOUS === '1';
 const DOCUMENT = process.env.BENCH_DOCUMENT ?? 'query($q: String!) { search(query: $q, first: 10, mode: SEMANTIC) { edges { similarity node { id } } } }';
 
-const lines = fs.readFileSync(new URL(`../${SAMPLE}`, import.meta.url), 'utf8').trim().split('\n').slice(1);
+const lines = fs.readFileSync(SAMPLE, 'utf8').trim().split('\n').slice(1);
 const distinct = lines.filter((_, i) => i % 7 === 3).map((l) => l.slice(9).split(' ').slice(1).join(' ')).filter((q) => q.split(' ').length >= 3);
 
 const withApplicationName = (url: string, name: string) => {

@@ -11,6 +11,7 @@ import { createEmbedder } from '../src/embedding/create-embedder.ts';
 import { silentLogger } from '../src/logger.ts';
 import { toVectorLiteral } from '../src/db/vector-literal.ts';
 import { collapseRanking } from '../src/search/collapse-ranking.ts';
+import { benchFile } from './reference-files.ts';
 
 const THRESHOLDS = [0.9, 0.95, 0.98];
 const url = process.env.BENCH_CORPUS_URL ?? 'postgres://postgres@127.0.0.1:5432/hs_bench_corpus';
@@ -36,7 +37,7 @@ for (const [lo, hi] of bands) {
 }
 
 // (2) Real queries: altered headlines (first word dropped), as bench:query uses them.
-const lines = fs.readFileSync('../shared/data/abcnews-sample.csv', 'utf8').trim().split('\n').slice(1);
+const lines = fs.readFileSync(benchFile('HEADLINES_SAMPLE_CSV'), 'utf8').trim().split('\n').slice(1);
 const queries = lines.filter((_, i) => i % 7 === 3).map((l) => l.slice(9).split(' ').slice(1).join(' ')).filter((q) => q.split(' ').length >= 3).slice(4000, 4100);
 const embedder = await createEmbedder(parseConfig({}), silentLogger, 'query');
 const folded = new Map(THRESHOLDS.map((t) => [t, [] as number[]]));

@@ -21,9 +21,10 @@ import { readStsPairs } from '../src/eval/read-sts-pairs.ts';
 import { silentLogger } from '../src/logger.ts';
 import { readOrtProfile } from './ort-profile.ts';
 import { median, percentile } from './stats.ts';
+import { benchFile, optionalBenchFile } from './reference-files.ts';
 
-const SAMPLE = process.argv[2] ?? '../shared/data/abcnews-sample.csv';
-const STS = process.env.BENCH_STS ?? '../shared/data/sts-test.tsv';
+const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV', process.argv[2]);
+const STS = optionalBenchFile('STS_TSV');
 const ROWS = 5000;
 const RUNS = 3;
 const QUERIES = 300;
@@ -38,7 +39,7 @@ interface Runtime {
 }
 
 const texts = await readCorpusSample(SAMPLE, ROWS);
-const sts = fs.existsSync(STS) ? [...new Set((await readStsPairs(STS)).flatMap((p) => [p.sentence1, p.sentence2]))] : [];
+const sts = STS ? [...new Set((await readStsPairs(STS)).flatMap((p) => [p.sentence1, p.sentence2]))] : [];
 const base = loadConfig();
 const backends: BackendName[] = process.env.BENCH_BACKENDS ? (process.env.BENCH_BACKENDS.split(',') as BackendName[]) : await availableBackends();
 const runtimes: Runtime[] = backends.flatMap((backend): Runtime[] =>

@@ -20,8 +20,9 @@ import { useModelDir } from '../src/embedding/use-model-files.ts';
 import { readCorpusSample } from '../src/eval/read-corpus-sample.ts';
 import { silentLogger } from '../src/logger.ts';
 import { median } from './stats.ts';
+import { benchFile } from './reference-files.ts';
 
-const SAMPLE = process.argv[2] ?? '../shared/data/abcnews-sample.csv';
+const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV', process.argv[2]);
 const ROWS = Number(process.env.BENCH_ROWS ?? 3000);
 const PASSES = Number(process.env.BENCH_PASSES ?? 5);
 /**

@@ -22,8 +22,9 @@ import { ingest } from '../src/ingest/ingest.ts';
 import { silentLogger } from '../src/logger.ts';
 import { freshEmbeddedConfig, freshServerDatabase } from './bench-databases.ts';
 import { median } from './stats.ts';
+import { benchFile } from './reference-files.ts';
 
-const SAMPLE = process.argv[2] ?? '../shared/data/abcnews-sample.csv';
+const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV', process.argv[2]);
 const ROWS = Number(process.env.BENCH_ROWS ?? 20_000);
 const BATCH = 2000;
 

@@ -12,8 +12,9 @@ import { readCorpusSample } from '../src/eval/read-corpus-sample.ts';
 import { readQuerySet } from '../src/eval/read-query-set.ts';
 import { silentLogger } from '../src/logger.ts';
 import { median } from './stats.ts';
+import { benchFile } from './reference-files.ts';
 
-const CORPUS = process.argv[2] ?? '../shared/data/abcnews-sample.csv';
+const CORPUS = benchFile('HEADLINES_SAMPLE_CSV', process.argv[2]);
 const HEADLINE_QUERIES = 300;
 const K = 10;
 

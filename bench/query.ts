@@ -3,7 +3,7 @@
 // against exact 512-d cosine, on the whole 98,908-row sample in a real PostgreSQL.
 // Prints figures; asserts nothing. BENCH_CORPUS_URL reuses an already loaded database.
 // BENCH_REPLICA=1 adds reads through a streaming replica of the server (scripts/replica.sh,
-// port BENCH_REPLICA_PORT, 5442) against reads on the primary; BENCH_REPLICA=only runs just that.
+// on a free port) against reads on the primary; BENCH_REPLICA=only runs just that.
 import fs from 'node:fs';
 import os from 'node:os';
 import autocannon from 'autocannon';
@@ -19,9 +19,10 @@ import { DEFAULT_SEARCH_MODE } from '../src/shared/search-mode.ts';
 import { ADMIN_URL } from './bench-databases.ts';
 import { startServer } from './start-server.ts';
 import { median, percentile } from './stats.ts';
+import { benchFile } from './reference-files.ts';
 
-const SAMPLE = '../shared/data/abcnews-sample.csv';
-const STS = '../shared/data/sts-test.tsv';
+const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV');
+const STS = benchFile('STS_TSV');
 const ROWS = 98_908;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 /** Which parts to run (comma-separated): search, timeline, recall; all by default. */
@@ -113,7 +114,7 @@ async function compareModes(url: string, queries: string[]): Promise<void> {
  */
 async function compareReplica(url: string): Promise<void> {
   const started = Date.now();
-  const replica = await createReplica(Number(process.env.BENCH_REPLICA_PORT ?? 5442));
+  const replica = await createReplica();
   try {
     const replicaUrl = onServer(replica.url, url);
     await waitForReplay(url, replicaUrl, 600_000);

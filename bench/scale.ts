@@ -1,5 +1,5 @@
 // npm run bench:scale -- --rows N [--seed S] [--queries Q] [--latency-queries L] [--seconds T] [--server tuned|local] [--skip-embedded] [--reuse URL]
-// The whole pipeline at a corpus size: a corpus from ../shared/tools/make-scale-corpus in a
+// The whole pipeline at a corpus size: a corpus from the command in SCALE_CORPUS_TOOL in a
 // temp dir, ingested into a fresh server database, then searched; and the embedded database
 // with the same corpus (or its refusal past EMBEDDED_MAX_HEADLINES). Prints ingest wall
 // time and stages, embedding alone on a slice, peak RSS, database size, unfiltered and
@@ -22,6 +22,7 @@ import { silentLogger } from '../src/logger.ts';
 import { freshServerDatabase } from './bench-databases.ts';
 import { median, percentile } from './stats.ts';
 import { startServer } from './start-server.ts';
+import { benchFile } from './reference-files.ts';
 
 const { values: args } = parseArgs({
   options: { rows: { type: 'string', default: '200000' }, seed: { type: 'string', default: '1' }, queries: { type: 'string', default: '100' }, 'latency-queries': { type: 'string', default: '500' }, reuse: { type: 'string' }, seconds: { type: 'string', default: '15' }, 'skip-embedded': { type: 'boolean', default: false }, server: { type: 'string', default: 'tuned' } },
@@ -30,7 +31,7 @@ const ROWS = Number(args.rows);
 const QUERIES = Number(args.queries);
 const LATENCY_QUERIES = Number(args['latency-queries']);
 const SECONDS = Number(args.seconds);
-const TOOL = new URL('../../shared/tools/make-scale-corpus', import.meta.url).pathname;
+const TOOL = benchFile('SCALE_CORPUS_TOOL');
 const TUNED_SERVER = new URL('../scripts/tuned-server.sh', import.meta.url).pathname;
 const TUNED_PORT = 5443;
 if (args.server !== 'tuned' && args.server !== 'local') throw new Error(`--server must be tuned or local, got ${args.server}`);

@@ -66,6 +66,8 @@ stop() {
 create() {
   local port=$1 dir=$2
   [ -e "$dir" ] && die "$dir already exists; destroy it first"
+  # Another server on the port would make the replica fail late and obscurely.
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "port $port is in use; choose a free one"; fi
   local bin; bin=$(bindir)
   local slot; slot=$(slot_name "$dir")
   drop_slot "$dir"

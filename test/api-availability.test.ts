@@ -11,7 +11,7 @@ import { startApiServer } from '../src/server/start-api-server.ts';
 import { queryEmbedder } from './support/graphql-fixture.ts';
 import { runCli, spawnCli } from './support/run-cli.ts';
 import { TcpProxy } from './support/tcp-proxy.ts';
-import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from './support/test-databases.ts';
 import { seededDataDir } from './support/embedded-template.ts';
 
 const SEARCH = '{ search(query: "storm", first: 2) { edges { node { id } } } }';
@@ -30,7 +30,7 @@ async function waitFor(check: () => Promise<boolean>, ms = 15_000): Promise<void
   throw new Error('condition not reached in time');
 }
 
-describe('database outage [postgres]', { skip: TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set' }, () => {
+describe('database outage [postgres]', { skip: TEST_DATABASE_URL ? false : NO_SERVER }, () => {
   test('/readyz goes 503 and searches fail with SERVICE_UNAVAILABLE while the database is down; both recover', async () => {
     const made = await makeServerDatabase();
     const target = new URL(made.url);

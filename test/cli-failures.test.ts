@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { CleanupStack } from '../src/app/cleanup-stack.ts';
 import { runCli } from './support/run-cli.ts';
-import { TEST_DATABASE_URL } from './support/test-databases.ts';
+import { TEST_DATABASE_URL, NO_SERVER } from './support/test-databases.ts';
 import { seededDataDir } from './support/embedded-template.ts';
 
 const oneLine = (stderr: string) => {
@@ -51,7 +51,7 @@ describe('database connection failures: one line, the URL without its password, 
   });
 
   const server = TEST_DATABASE_URL ? new URL(TEST_DATABASE_URL) : null;
-  test('authentication failed (a role the server does not know)', { skip: server ? false : 'TEST_DATABASE_URL is not set' }, async () => {
+  test('authentication failed (a role the server does not know)', { skip: server ? false : NO_SERVER }, async () => {
     const url = new URL(server!);
     url.username = 'no_such_role';
     url.password = 'pw';
@@ -61,7 +61,7 @@ describe('database connection failures: one line, the URL without its password, 
     assert.match(stderr, /no_such_role:\*\*\*@.*: authentication failed for user "no_such_role" .*Check the user and password in DATABASE_URL\./);
   });
 
-  test('the database does not exist', { skip: server ? false : 'TEST_DATABASE_URL is not set' }, async () => {
+  test('the database does not exist', { skip: server ? false : NO_SERVER }, async () => {
     const url = new URL(server!);
     url.pathname = '/no_such_database';
     const { code, stderr } = await runCli(['migrate'], { DATABASE_URL: url.toString() });

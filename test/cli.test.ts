@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from './support/run-cli.ts';
-import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from './support/test-databases.ts';
 import { seededDataDir } from './support/embedded-template.ts';
 
 test('headlines --help lists the commands', async () => {
@@ -42,7 +42,7 @@ describe('headlines migrate', () => {
     }
   });
 
-  test('server: the same against DATABASE_URL', { skip: TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set' }, async () => {
+  test('server: the same against DATABASE_URL', { skip: TEST_DATABASE_URL ? false : NO_SERVER }, async () => {
     const made = await makeServerDatabase();
     try {
       const first = await runCli(['migrate'], { DATABASE_URL: made.url });

@@ -4,10 +4,10 @@ import { createHeadlineLoader } from '../src/db/headline-loader.ts';
 import { listenChannel } from '../src/db/listen-channel.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { silentLogger } from '../src/logger.ts';
-import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from './support/test-databases.ts';
 
 // Dedicated connections (LISTEN, the loader's staging session) exist only on a real server.
-describe('dedicated connections go back to the pool when their setup fails [postgres]', { skip: TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set' }, () => {
+describe('dedicated connections go back to the pool when their setup fails [postgres]', { skip: TEST_DATABASE_URL ? false : NO_SERVER }, () => {
   const checkedOut = (pool: { totalCount: number; idleCount: number }) => pool.totalCount - pool.idleCount;
 
   test('LISTEN that the server rejects', async () => {

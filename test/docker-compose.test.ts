@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
 import { parse } from 'yaml';
+import { compareVersions, RECOMMENDED_PGVECTOR } from '../src/db/assess-vector-extension.ts';
 
 interface Service {
   image?: string;
@@ -29,7 +30,9 @@ test('docker-compose has exactly db and api', () => {
 
 test('db runs the official pgvector image with a volume and a healthcheck', () => {
   const db = compose.services.db!;
-  assert.equal(db.image, 'pgvector/pgvector:pg17');
+  const pinned = /^pgvector\/pgvector:(\d+\.\d+\.\d+)-pg(\d+)$/.exec(db.image ?? '');
+  assert.ok(pinned, `${db.image}: pin a pgvector version and a PostgreSQL major`);
+  assert.ok(compareVersions(pinned[1]!, RECOMMENDED_PGVECTOR) >= 0, `${db.image}: pgvector ${pinned[1]} lacks the HNSW fixes of ${RECOMMENDED_PGVECTOR}`);
   assert.ok(db.healthcheck?.test, 'healthcheck');
   const volume = db.volumes?.find((v) => v.endsWith(':/var/lib/postgresql/data'));
   assert.ok(volume, 'data volume');

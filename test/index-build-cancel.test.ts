@@ -6,7 +6,7 @@ import pg from 'pg';
 import { HNSW_INDEX_NAME } from '../src/db/hnsw-index.ts';
 import { sampleCsv, tempDir } from './support/ingest-fixtures.ts';
 import { runCli, spawnCli } from './support/run-cli.ts';
-import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from './support/test-databases.ts';
 
 const ROWS = 20_000;
 // Slow enough that the build outlives the wait below many times over: what is measured is
@@ -23,7 +23,7 @@ async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T |
   }
 }
 
-test('a killed index build stops on the server at once instead of running on, holding its lock', { skip: TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set' }, async () => {
+test('a killed index build stops on the server at once instead of running on, holding its lock', { skip: TEST_DATABASE_URL ? false : NO_SERVER }, async () => {
   const { url, cleanup } = await makeServerDatabase();
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();

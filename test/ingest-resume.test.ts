@@ -10,7 +10,7 @@ import { silentLogger } from '../src/logger.ts';
 import { expectedRows, sampleCsv } from './support/ingest-fixtures.ts';
 import { runCli, spawnCli } from './support/run-cli.ts';
 import { freePort } from './support/serve-process.ts';
-import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from './support/test-databases.ts';
 import { seededDataDir } from './support/embedded-template.ts';
 
 const ROWS = 1500;
@@ -45,7 +45,7 @@ async function killMidRun(args: string[], env: Record<string, string>, url: stri
 }
 
 for (const mode of ['embedded', 'server'] as const) {
-  const skip = mode === 'server' && !TEST_DATABASE_URL ? 'TEST_DATABASE_URL is not set' : false;
+  const skip = mode === 'server' && !TEST_DATABASE_URL ? NO_SERVER : false;
   describe(`ingest killed with SIGKILL resumes exactly [${mode === 'embedded' ? 'pglite' : 'postgres'}]`, { skip }, () => {
     test('re-running after kill -9 ends with exactly the rows of a clean run, and the index', async () => {
       const dir = await seededDataDir('hs-resume-');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { test } from 'node:test';
 
@@ -17,7 +18,13 @@ test('every dependency with an install script has an explicit allowScripts decis
 
 test("onnxruntime-node's downloading install script is off for npm 11 (allowScripts) and npm 10 (.npmrc)", () => {
   assert.equal(pkg.allowScripts?.['onnxruntime-node'], false);
-  assert.match(read('.npmrc'), /^onnxruntime-node-install=skip$/m);
+  assert.match(read('.npmrc'), /^ignore-scripts=true$/m);
+});
+
+test('the project .npmrc holds only settings npm knows, so npm 11 prints no "Unknown project config" warning', () => {
+  const result = spawnSync('npm', ['config', 'get', 'ignore-scripts'], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
+  assert.equal(result.stdout.trim(), 'true');
+  assert.doesNotMatch(result.stderr, /Unknown (project|user|global) config/);
 });
 
 test('the Docker image runs an LTS Node.js of 24 or newer and installs with the project .npmrc', () => {

@@ -7,7 +7,7 @@ import { silentLogger } from '../src/logger.ts';
 import { startQueryEmbeddingWorker } from '../src/search/query-embedding-worker.ts';
 import { queryEmbedder } from './support/graphql-fixture.ts';
 import { startServeProcess, type ServeProcess } from './support/serve-process.ts';
-import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from './support/test-databases.ts';
 
 const ROWS = 500;
 
@@ -28,7 +28,7 @@ const pendingCount = async (database: Database) =>
 
 // Several API instances on one server share the search_queries queue. Server mode only: an
 // embedded database belongs to one process.
-describe('several API instances on one database [postgres]', { skip: TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set' }, () => {
+describe('several API instances on one database [postgres]', { skip: TEST_DATABASE_URL ? false : NO_SERVER }, () => {
   let made: Awaited<ReturnType<typeof makeServerDatabase>>;
   let database: Database;
 

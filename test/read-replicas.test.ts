@@ -14,7 +14,7 @@ import { startApiServer, type ApiServer } from '../src/server/start-api-server.t
 import { loadFixture, queryEmbedder } from './support/graphql-fixture.ts';
 import { createReplica, onServer, waitForReplay, type Replica } from './support/replica.ts';
 import { startServeProcess } from './support/serve-process.ts';
-import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from './support/test-databases.ts';
 
 interface Page {
   edges: Array<{ cursor: string; similarity: number; score: number; matchedTerms: string[]; node: { id: string; text: string; publishedOn: string } }>;
@@ -47,7 +47,7 @@ async function until(what: string, condition: () => Promise<boolean> | boolean, 
 
 // A real streaming replica of the test server (pg_basebackup -R into a cluster of its own),
 // the API reading from it through DATABASE_READ_URLS. Server mode only: PGlite has no WAL sender.
-describe('read replicas [postgres]', { skip: TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set' }, () => {
+describe('read replicas [postgres]', { skip: TEST_DATABASE_URL ? false : NO_SERVER }, () => {
   let made: Awaited<ReturnType<typeof makeServerDatabase>>;
   let database: Database;
   let replica: Replica;

@@ -5,15 +5,8 @@ import { createQueryEmbedder } from '../src/embedding/query-embedder.ts';
 import { silentLogger } from '../src/logger.ts';
 import { startApiServer } from '../src/server/start-api-server.ts';
 import { describeEachDatabase } from './support/test-databases.ts';
+import { fixedEmbedder } from './support/fixed-embedder.ts';
 
-/** Fixed vectors: this suite is about readiness, not about the model. */
-const fakeModel: Embedder = {
-  modelId: 'fake',
-  dimensions: 512,
-  backend: 'fake',
-  embed: async (texts) => texts.map(() => new Float32Array(512).fill(1 / Math.sqrt(512))),
-  close: async () => undefined,
-};
 
 describeEachDatabase('readiness', (get) => {
   test('/readyz is 503 while the model loads and 200 once it has; /healthz is 200 throughout', async () => {
@@ -25,7 +18,7 @@ describeEachDatabase('readiness', (get) => {
       const loading = await fetch(`${server.url}/readyz`);
       assert.equal(loading.status, 503);
       assert.deepEqual(((await loading.json()) as { checks: unknown }).checks, { database: 'ok', model: 'loading', migrations: 'ok' });
-      finishLoading(fakeModel);
+      finishLoading(fixedEmbedder);
       await embedder.embedQuery('anything');
       assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
     } finally {
@@ -38,7 +31,7 @@ describeEachDatabase(
   'readiness before migrating',
   (get) => {
     test('/readyz names the pending migrations', async () => {
-      const server = await startApiServer({ database: get().database, embedder: createQueryEmbedder(fakeModel, { cacheSize: 0 }), modelId: 'fake', logger: silentLogger, port: 0 });
+      const server = await startApiServer({ database: get().database, embedder: createQueryEmbedder(fixedEmbedder, { cacheSize: 0 }), modelId: 'fake', logger: silentLogger, port: 0 });
       try {
         const res = await fetch(`${server.url}/readyz`);
         assert.equal(res.status, 503);

@@ -6,10 +6,10 @@ import { openDatabase } from '../src/db/open-database.ts';
 import { toVectorLiteral } from '../src/db/vector-literal.ts';
 import { silentLogger } from '../src/logger.ts';
 import { randomUnitVectors } from './support/random-vectors.ts';
-import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from './support/test-databases.ts';
 
 // auto_explain is a server module: PGlite has none, and the plan shape is the server's.
-test('semantic_search plans its range statements for the call\'s own dates, whatever the session has cached', { skip: TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set' }, async () => {
+test('semantic_search plans its range statements for the call\'s own dates, whatever the session has cached', { skip: TEST_DATABASE_URL ? false : NO_SERVER }, async () => {
   const { url, config, cleanup } = await makeServerDatabase();
   const database = await openDatabase(config, silentLogger);
   const client = new pg.Client({ connectionString: url });

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { test } from 'node:test';
 import { Tokenizer } from '@tensorflow-models/universal-sentence-encoder';
 import { normalizeText } from '../src/embedding/normalize-text.ts';
 import { SentencePieceTokenizer } from '../src/embedding/sentence-piece-tokenizer.ts';
 import { loadUseVocabulary } from '../src/embedding/use-model-files.ts';
 import { readCorpusSample } from '../src/eval/read-corpus-sample.ts';
+import { referenceFile, requiredPath } from './support/reference-data.ts';
 
-const SAMPLE = '../shared/data/abcnews-sample.csv';
+const SAMPLE = referenceFile('HEADLINES_SAMPLE_CSV');
 
 // Unknown symbols (alone, repeated, astral), NFKC folding, empty and space-only text.
 const EDGE_CASES = ['', ' ', '  two  spaces ', 'emoji 😀😀 here', 'ü ñ 中文 字', '\u0000x', 'ｆｕｌｌｗｉｄｔｈ', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 text', 'x²³ ﬁ ①', '...!!!???', 'a'.repeat(300)];
@@ -25,8 +25,8 @@ test('the same token ids as the tfjs USE tokenizer: demo headlines and edge case
   await assertSameIds([...EDGE_CASES, ...demo.map(normalizeText), ...demo]);
 });
 
-test('the same token ids as the tfjs USE tokenizer: the 98,908-headline sample', { skip: fs.existsSync(SAMPLE) ? false : `${SAMPLE} is not here` }, async () => {
-  const sample = await readCorpusSample(SAMPLE, Number.MAX_SAFE_INTEGER);
+test('the same token ids as the tfjs USE tokenizer: the 98,908-headline sample', { skip: SAMPLE.skip }, async () => {
+  const sample = await readCorpusSample(requiredPath(SAMPLE), Number.MAX_SAFE_INTEGER);
   assert.ok(sample.length > 90_000);
   await assertSameIds(sample.map(normalizeText));
 });

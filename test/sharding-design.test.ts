@@ -12,7 +12,7 @@ import type { QueryEmbedder } from '../src/embedding/query-embedder.ts';
 import { silentLogger } from '../src/logger.ts';
 import { loadFixture, queryEmbedder } from './support/graphql-fixture.ts';
 import type { SearchRow } from './support/search-row.ts';
-import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from './support/test-databases.ts';
 
 // docs/sharding.md's design for Citus, checked where plain PostgreSQL can check it: one
 // database with the whole fixture, and two "shards" holding it split by the distribution key
@@ -40,7 +40,7 @@ const byId = (a: { id: string }, b: { id: string }) => (BigInt(a.id) < BigInt(b.
 /** Which shard a day lives on: days stay whole, as with Citus hash distribution by published_on. */
 const SHARD_OF = sql`(abs(hashtext(published_on::text)) % 2)`;
 
-describe('sharding design, two local databases as shards [postgres]', { skip: TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set' }, () => {
+describe('sharding design, two local databases as shards [postgres]', { skip: TEST_DATABASE_URL ? false : NO_SERVER }, () => {
   const made: Array<Awaited<ReturnType<typeof makeServerDatabase>>> = [];
   let whole: Database;
   let shards: Database[];

@@ -1,4 +1,9 @@
 export const MIN_PGVECTOR = '0.8.0';
+/** The first release with every HNSW fix below; older ones still run, with a warning. */
+export const RECOMMENDED_PGVECTOR = '0.8.4';
+const HNSW_FIXES =
+  'a buffer overflow in parallel HNSW index builds (fixed in 0.8.2), possible index corruption with HNSW vacuuming (0.8.3) ' +
+  'and "hnsw graph not repaired" errors with vacuuming (0.8.4)';
 
 export interface VectorExtensionReport {
   /** `default_version` from pg_available_extensions; null when the server has no pgvector files. */
@@ -31,6 +36,22 @@ export function assessVectorExtension(report: VectorExtensionReport): string | n
   }
   if (compareVersions(available, MIN_PGVECTOR) < 0) {
     return `The PostgreSQL server offers pgvector ${available}, but headline-search needs >= ${MIN_PGVECTOR} (halfvec and iterative index scans). ${INSTALL_HINT}`;
+  }
+  return null;
+}
+
+/**
+ * One line for a pgvector that runs this project but lacks fixes its parallel HNSW builds and
+ * vacuums need; null when current. The library on disk (`available`) is what the server runs;
+ * an older `installed` version in a database is mended by ALTER EXTENSION.
+ */
+export function vectorExtensionAdvice(report: VectorExtensionReport): string | null {
+  const { available, installed } = report;
+  if (available !== null && compareVersions(available, RECOMMENDED_PGVECTOR) < 0) {
+    return `pgvector ${available} is older than ${RECOMMENDED_PGVECTOR}, which fixed ${HNSW_FIXES}: upgrade pgvector on the server, then run ALTER EXTENSION vector UPDATE;`;
+  }
+  if (installed !== null && compareVersions(installed, RECOMMENDED_PGVECTOR) < 0) {
+    return `pgvector ${installed} is installed in this database, older than ${RECOMMENDED_PGVECTOR}, which fixed ${HNSW_FIXES}; the server has ${available}: run ALTER EXTENSION vector UPDATE;`;
   }
   return null;
 }

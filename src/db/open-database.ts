@@ -2,6 +2,7 @@ import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config/parse-config.ts';
 import type { Logger } from '../logger.ts';
+import type { VectorExtensionReport } from './assess-vector-extension.ts';
 import { checkVectorExtension } from './check-vector-extension.ts';
 import { describeConnectionFailure } from './database-errors.ts';
 import { stopIfClientLost } from './stop-if-client-lost.ts';
@@ -18,6 +19,8 @@ export interface Database {
   readonly connectionString: string;
   /** Set in embedded mode: direct PGlite access, e.g. for bulk COPY. */
   readonly embedded: EmbeddedPostgres | null;
+  /** The pgvector versions the server reported when the database was opened. */
+  readonly vectorExtension: VectorExtensionReport;
   close(): Promise<void>;
 }
 
@@ -94,13 +97,14 @@ export async function openDatabase(config: Config, logger: Logger, options: Open
     await db.destroy();
     await embedded?.close();
   };
+  let vectorExtension: VectorExtensionReport;
   try {
     // The first query is where an unreachable server, a wrong password or a missing
     // database shows up: say so in one line instead of a driver stack trace.
-    await checkVectorExtension(db);
+    vectorExtension = await checkVectorExtension(db);
   } catch (error) {
     await close();
     throw describeConnectionFailure(error, connectionString, config.databaseConnectTimeoutMs) ?? error;
   }
-  return { mode: embedded ? 'embedded' : 'server', db, pool, connectionString, embedded: embedded ?? null, close };
+  return { mode: embedded ? 'embedded' : 'server', db, pool, connectionString, embedded: embedded ?? null, vectorExtension, close };
 }

@@ -1,3 +1,4 @@
+import { vectorExtensionAdvice } from '../db/assess-vector-extension.ts';
 import { checkDatabase } from '../db/check-database.ts';
 import type { Database } from '../db/open-database.ts';
 import type { ReadRouter } from '../db/read-router.ts';
@@ -11,6 +12,8 @@ export interface Readiness {
     readonly migrations: string;
     /** With read replicas only: how many are in rotation. None is no reason to be unready (reads fall back to the primary), but it is said here. */
     readonly replicas?: string;
+    /** Only when pgvector lacks fixes this project relies on: what to upgrade. No reason to be unready. */
+    readonly pgvector?: string;
   };
 }
 
@@ -34,5 +37,7 @@ export async function checkReadiness(database: Database, model: () => ModelState
   const state = model();
   const modelCheck = state.state === 'ready' ? 'ok' : state.state === 'failed' ? `failed: ${state.reason}` : 'loading';
   const replicas = options.reads && options.reads.replicaCount > 0 ? { replicas: describeReplicas(options.reads) } : {};
-  return { ready: health.database === 'ok' && health.migrations === 'ok' && modelCheck === 'ok', checks: { database: health.database, model: modelCheck, migrations: health.migrations, ...replicas } };
+  const advice = vectorExtensionAdvice(database.vectorExtension);
+  const pgvector = advice ? { pgvector: advice } : {};
+  return { ready: health.database === 'ok' && health.migrations === 'ok' && modelCheck === 'ok', checks: { database: health.database, model: modelCheck, migrations: health.migrations, ...replicas, ...pgvector } };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
 import { runCli } from '../support/run-cli.ts';
-import { makeServerDatabase, TEST_DATABASE_URL } from '../support/test-databases.ts';
+import { makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from '../support/test-databases.ts';
 
 const env = { EMBED_BACKEND: 'wasm' };
 
@@ -25,7 +25,7 @@ test('empty lines keep their place as null', async () => {
   assert.equal(lines[1], 'null');
 });
 
-test('--format sql prints pgvector literals that PostgreSQL accepts', { skip: TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set' }, async () => {
+test('--format sql prints pgvector literals that PostgreSQL accepts', { skip: TEST_DATABASE_URL ? false : NO_SERVER }, async () => {
   const { stdout } = await runCli(['embed', '--format', 'sql'], env, 'storm hits coast\npolice probe crash\n');
   const literals = stdout.trim().split('\n');
   assert.equal(literals.length, 2);

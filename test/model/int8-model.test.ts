@@ -8,10 +8,14 @@ import { configuredModelId, createEmbedder } from '../../src/embedding/create-em
 import type { Embedder } from '../../src/embedding/embedder.ts';
 import { USE_INT8_MODEL_ID, USE_MODEL_ID } from '../../src/embedding/use-model-files.ts';
 import { cosine } from '../../src/eval/correlation.ts';
+import { readCorpusSample } from '../../src/eval/read-corpus-sample.ts';
 import { readStsPairs } from '../../src/eval/read-sts-pairs.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { runCli } from '../support/run-cli.ts';
-import { makeServerDatabase, TEST_DATABASE_URL } from '../support/test-databases.ts';
+import { makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from '../support/test-databases.ts';
+import { referenceFile, requiredPath } from '../support/reference-data.ts';
+
+const STS = referenceFile('STS_TSV');
 
 const DEMO = 'data/demo-headlines.csv';
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -23,8 +27,10 @@ describe('the int8 variant (EMBED_MODEL=use-lite-int8)', () => {
   let sentences: string[];
 
   before(async () => {
-    const pairs = await readStsPairs('../shared/data/sts-test.tsv');
-    sentences = [...new Set(pairs.flatMap((p) => [p.sentence1, p.sentence2]))];
+    // The STS test split's sentences, or the bundled demo headlines when it is not given.
+    sentences = STS.skip
+      ? await readCorpusSample('data/demo-headlines.csv', 1000)
+      : [...new Set((await readStsPairs(requiredPath(STS))).flatMap((p) => [p.sentence1, p.sentence2]))];
     const config = (model: string) => parseConfig({ DATA_DIR: dataDir, EMBED_BACKEND: 'onnx', EMBED_MODEL: model, EMBED_WORKERS: '2' });
     float = await createEmbedder(config('use-lite'), silentLogger, 'bulk');
     int8 = await createEmbedder(config('use-lite-int8'), silentLogger, 'bulk');
@@ -42,7 +48,7 @@ describe('the int8 variant (EMBED_MODEL=use-lite-int8)', () => {
     const [a, b] = [await float.embed(sentences), await int8.embed(sentences)];
     const cosines = sentences.map((_, i) => cosine(a[i]!, b[i]!));
     const minimum = Math.min(...cosines);
-    assert.ok(minimum >= 0.99, `min cosine ${minimum} over ${sentences.length} STS sentences`);
+    assert.ok(minimum >= 0.99, `min cosine ${minimum} over ${sentences.length} sentences`);
     assert.ok(cosines.filter((c) => c < 0.99999).length > sentences.length / 2, 'int8 vectors are not the float ones');
     assert.ok(b.every((v) => Math.abs(Math.hypot(...v) - 1) < 1e-4), 'unit length');
   });
@@ -62,7 +68,7 @@ describe('the int8 variant (EMBED_MODEL=use-lite-int8)', () => {
 });
 
 for (const mode of ['pglite', 'postgres'] as const) {
-  describe(`a database keeps the model it was made with [${mode}]`, { skip: mode === 'postgres' && !TEST_DATABASE_URL ? 'TEST_DATABASE_URL is not set' : false }, () => {
+  describe(`a database keeps the model it was made with [${mode}]`, { skip: mode === 'postgres' && !TEST_DATABASE_URL ? NO_SERVER : false }, () => {
     const dirs: string[] = [];
     const cleanups: Array<() => Promise<void>> = [];
 

@@ -6,7 +6,7 @@ import { tempDir } from '../support/ingest-fixtures.ts';
 import { runCli } from '../support/run-cli.ts';
 import { freePort, startServeProcess, type ServeProcess } from '../support/serve-process.ts';
 import type { SearchRow } from '../support/search-row.ts';
-import { makeServerDatabase, TEST_DATABASE_URL } from '../support/test-databases.ts';
+import { makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from '../support/test-databases.ts';
 
 
 /** The SQL blocks of README's "For SQL analysts", by their `analyst-example` marker. */
@@ -22,7 +22,7 @@ function readmeExamples(): Map<string, string[]> {
 const PAGE = 'edges { similarity score node { id text publishedOn } } pageInfo { hasNextPage }';
 
 for (const mode of ['embedded', 'server'] as const) {
-  const skip = mode === 'server' && !TEST_DATABASE_URL ? 'TEST_DATABASE_URL is not set' : false;
+  const skip = mode === 'server' && !TEST_DATABASE_URL ? NO_SERVER : false;
   describe(`SQL analysts, with the server running [${mode === 'embedded' ? 'pglite' : 'postgres'}]`, { skip }, () => {
     let dir: string;
     let serve: ServeProcess;

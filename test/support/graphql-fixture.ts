@@ -13,14 +13,20 @@ import { ingest } from '../../src/ingest/ingest.ts';
 import { startApiServer, type ApiServer } from '../../src/server/start-api-server.ts';
 import type { TestDatabase } from './test-databases.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { SAMPLE_CSV } from './ingest-fixtures.ts';
+import { generatedCsv, NOMINAL_ROWS, range } from './generated-headlines.ts';
 
 export const FIXTURE_ROWS = 3000;
+const STRIDE = NOMINAL_ROWS / FIXTURE_ROWS;
 
-/** Every 33rd row of the shared sample: ~3,000 real headlines spread over 2003–2021. */
+/** 3,000 rows spread evenly over the generated corpus, 2003–2021. */
 export function fixtureCsv(): string {
-  const lines = fs.readFileSync(SAMPLE_CSV, 'utf8').trim().split('\n');
-  const picked = lines.slice(1).filter((_, i) => i % 33 === 0).slice(0, FIXTURE_ROWS);
+  return generatedCsv(range(0, FIXTURE_ROWS, STRIDE));
+}
+
+/** The same spread from a real Kaggle-format file (for the model tier's quality checks). */
+export function fixtureCsvFrom(file: string): string {
+  const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+  const picked = lines.slice(1).filter((_, i) => i % Math.floor(STRIDE) === 0).slice(0, FIXTURE_ROWS);
   return [lines[0], ...picked].join('\n') + '\n';
 }
 
@@ -28,10 +34,10 @@ export function fixtureCsv(): string {
 export const FAST_MODEL: ModelName = 'hash';
 
 /** Loads the fixture through the real ingest path (PCA-64, HNSW index built). */
-export async function loadFixture(database: Database, model: ModelName = FAST_MODEL): Promise<void> {
+export async function loadFixture(database: Database, model: ModelName = FAST_MODEL, csv = fixtureCsv()): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-fixture-'));
   const file = path.join(dir, 'fixture.csv');
-  fs.writeFileSync(file, fixtureCsv());
+  fs.writeFileSync(file, csv);
   const config = parseConfig({ EMBED_MODEL: model });
   try {
     await ingest(

@@ -2,21 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { normalizeText } from '../../src/embedding/normalize-text.ts';
-
-export const SAMPLE_CSV = fileURLToPathSafe('../../../shared/data/abcnews-sample.csv');
-
-function fileURLToPathSafe(relative: string): string {
-  return new URL(relative, import.meta.url).pathname;
-}
+import { generatedCsv, range } from './generated-headlines.ts';
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** The first `n` data rows of the shared sample as a Kaggle CSV (header included). */
+/** `n` date-ordered rows of the generated corpus from row `offset`, as a Kaggle CSV (header included). */
 export function sampleCsv(n: number, offset = 0): string {
-  const lines = fs.readFileSync(SAMPLE_CSV, 'utf8').split('\n');
-  return [lines[0], ...lines.slice(1 + offset, 1 + offset + n)].join('\n') + '\n';
+  return generatedCsv(range(offset, n));
 }
 
 /** (YYYY-MM-DD, normalised text) pairs a CSV should load, computed independently of the ingest code. */

@@ -1,12 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { freePort } from './free-port.ts';
 
 const SCRIPT = new URL('../../scripts/replica.sh', import.meta.url).pathname;
 const run = promisify(execFile);
-
-/** Port of the test replica cluster; one per machine at a time. */
-export const REPLICA_PORT = Number(process.env.TEST_REPLICA_PORT ?? 5441);
 
 export interface Replica {
   /** postgres://…@127.0.0.1:PORT, no database: append one. */
@@ -24,7 +22,8 @@ const script = async (...args: string[]) => (await run('bash', [SCRIPT, ...args]
  * the process exits or is interrupted without it, so a failed or interrupted suite leaves
  * nothing running.
  */
-export async function createReplica(port = REPLICA_PORT): Promise<Replica> {
+export async function createReplica(): Promise<Replica> {
+  const port = await freePort();
   const dir = `/tmp/headline-search-test-replica-${port}`;
   // A leftover of an interrupted run would hold the port and the slot.
   await script('destroy', dir);

@@ -20,7 +20,12 @@ export interface TestDatabaseOptions {
   readonly migrate?: boolean;
   readonly sessionSettings?: Readonly<Record<string, string>>;
   readonly statementTimeoutMs?: number;
+  /** A reason to skip both halves (a file the suite needs is not given, say). */
+  readonly skip?: string | false;
 }
+
+/** Why the real-server half of a suite is skipped, and how to run it. */
+export const NO_SERVER = 'needs a PostgreSQL server with pgvector: set TEST_DATABASE_URL (scripts/ensure-postgres.sh prints one) to run it';
 
 /**
  * Declares `body` twice: against embedded PGlite and against the real server from
@@ -33,7 +38,7 @@ export function describeEachDatabase(
   options: TestDatabaseOptions = {},
 ): void {
   for (const mode of ['embedded', 'server'] as const) {
-    const skip = mode === 'server' && !TEST_DATABASE_URL ? 'TEST_DATABASE_URL is not set' : false;
+    const skip = options.skip || (mode === 'server' && !TEST_DATABASE_URL ? NO_SERVER : false);
     describe(`${title} [${mode === 'embedded' ? 'pglite' : 'postgres'}]`, { skip }, () => {
       let current: TestDatabase | undefined;
       let cleanup: (() => Promise<void>) | undefined;

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { availableBackends } from '../../embedding/activate-backend.ts';
@@ -11,7 +10,6 @@ import { readStsPairs } from '../../eval/read-sts-pairs.ts';
 import type { Act } from '../run-command.ts';
 import { positiveInt } from './option-parsers.ts';
 
-const DEFAULT_CORPUS = '../shared/data/abcnews-sample.csv';
 /** The reference every other runtime is compared with: the tfjs graph as published. */
 const REFERENCE = 'wasm';
 
@@ -42,7 +40,7 @@ export function registerEvalCommand(program: Command, act: Act): Command {
   evalCommand
     .command('sts <file>')
     .description('Spearman/Pearson of cosine similarity vs. human scores on the STS Benchmark (TSV: score, sentence1, sentence2), per embedding runtime (and the int8 model with onnx)')
-    .option('--corpus <csv>', `headlines CSV to fit PCA on (default ${DEFAULT_CORPUS} if present, else the STS sentences)`)
+    .option('--corpus <csv>', 'headlines CSV to fit PCA on (default: the STS sentences)')
     .option('--sample <n>', 'corpus rows to fit PCA on', positiveInt, PCA_SAMPLE_SIZE)
     .option('--dims <k>', 'reduced dimensions', positiveInt, 64)
     .option('--seed <n>', 'gaussian projection seed', positiveInt, 42)
@@ -51,8 +49,7 @@ export function registerEvalCommand(program: Command, act: Act): Command {
     .action((file: string, options: { corpus?: string; sample: number; dims: number; seed: number; backends?: BackendName[]; json?: boolean }) =>
       act(async (ctx) => {
         const pairs = await readStsPairs(file);
-        const corpusFile = options.corpus ?? (fs.existsSync(DEFAULT_CORPUS) ? DEFAULT_CORPUS : undefined);
-        const corpus = corpusFile ? await readCorpusSample(corpusFile, options.sample) : [];
+        const corpus = options.corpus ? await readCorpusSample(options.corpus, options.sample) : [];
         const backends = options.backends ?? (await availableBackends());
         const results = new Map<string, StsResult & { seconds: number; model: string }>();
         for (const run of stsRuns(backends)) {
@@ -76,7 +73,7 @@ export function registerEvalCommand(program: Command, act: Act): Command {
           return;
         }
         ctx.out(`STS Benchmark: ${pairs.length} pairs; model ${[...results.values()][0]?.model ?? '?'}`);
-        ctx.out(`PCA fitted on ${corpusFile ? `${corpus.length} headlines from ${path.basename(corpusFile)}` : 'the STS sentences'}`);
+        ctx.out(`PCA fitted on ${options.corpus ? `${corpus.length} headlines from ${path.basename(options.corpus)}` : 'the STS sentences'}`);
         ctx.out('');
         ctx.out('backend         space         dims  spearman  pearson');
         for (const [backend, r] of results) {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { redactUrl } from '../../config/parse-config.ts';
+import { vectorExtensionAdvice } from '../../db/assess-vector-extension.ts';
 import { migrateToLatest, migrationStatus } from '../../db/migrations.ts';
 import { withDatabase } from '../../app/with-database.ts';
 import type { Act } from '../run-command.ts';
@@ -11,8 +12,10 @@ export function registerMigrateCommand(program: Command, act: Act): void {
     .option('--status', 'list applied and pending migrations without changing anything')
     .action((options: { status?: boolean }) =>
       act((ctx) =>
-        withDatabase(ctx.config, ctx.logger, async ({ db, mode, connectionString }) => {
+        withDatabase(ctx.config, ctx.logger, async ({ db, mode, connectionString, vectorExtension }) => {
           ctx.out(`database: ${mode} (${redactUrl(connectionString)})`);
+          const advice = vectorExtensionAdvice(vectorExtension);
+          if (advice) ctx.logger.warn(advice);
           if (options.status) {
             for (const m of await migrationStatus(db)) {
               ctx.out(`${m.appliedAt ? 'applied' : 'pending'}  ${m.name}${m.appliedAt ? `  ${m.appliedAt.toISOString()}` : ''}`);
