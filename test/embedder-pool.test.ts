@@ -78,14 +78,18 @@ test('when the replacement of a killed worker cannot start, every waiting job fa
 });
 
 test('close() fails the jobs that are running, not only the queued ones', NEVER_HANG, async () => {
-  // A worker that takes jobs and never answers them.
-  const pool = await createEmbedderPool({ ...options, workers: 1, batchSize: 1, workerFile: workerModule(`${READY}\nexport default () => new Promise(() => undefined);`) });
-  const jobs = pool.embed([words(2), words(3), words(4)]);
-  const outcome = jobs.then(
+  // A worker that takes jobs, says so (as a warning, which the pool logs), and never answers them.
+  let took!: () => void;
+  const taken = new Promise<void>((resolve) => (took = resolve));
+  const logger = createLogger('warn', (line) => void (line.includes('took a job') && took()));
+  const silentWorker = workerModule(`${READY}\nexport default () => { parentPort.postMessage({ type: 'warn', message: 'took a job' }); return new Promise(() => undefined); };`);
+  const pool = await createEmbedderPool({ ...options, logger, workers: 1, batchSize: 1, workerFile: silentWorker });
+  // One batch, so one job: the one the worker took.
+  const outcome = pool.embed([words(2)]).then(
     () => 'resolved',
     (e: Error) => e.message,
   );
-  await new Promise((r) => setTimeout(r, 100)); // the jobs have been handed to the worker
+  await taken;
   await pool.close();
   assert.match(await outcome, /closed/);
   await assert.rejects(pool.embed(['after close']), /closed/);
