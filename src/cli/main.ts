@@ -24,9 +24,13 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
   const program = new Command()
     .name('headlines')
     .description('Semantic search over news headlines (Universal Sentence Encoder + PostgreSQL/pgvector).')
-    .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    // A usage mistake is one line that points at the help, not the help itself.
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(`headlines: ${s.replace(/^error: /, '').trimEnd()} (see --help)\n`),
+    });
   // Each command imports its application modules when it runs, not here: `ingest` or
   // `--version` would otherwise load the GraphQL server and tfjs first.
   for (const register of [

@@ -17,18 +17,32 @@ export type CommandBody = (ctx: CommandContext) => Promise<number | void>;
 export type Act = (body: CommandBody) => Promise<void>;
 
 /**
- * Runs a command body: config once, then the exit code. A known failure is one line on
- * stderr and exit 1; only the unexpected gets its stack.
+ * Runs a command body: config once, then the exit code. Any failure is one line on stderr
+ * and exit 1; a user reads what went wrong, not where. The stack of an unexpected error is
+ * for whoever debugs it, so it is printed only under LOG_LEVEL=debug.
  */
 export async function runCommand(io: CliIo, body: CommandBody): Promise<number> {
   const write = (line: string) => io.stderr.write(line);
+  // Read before the config is: a bad config must not hide the level asked for.
+  let debug = io.env.LOG_LEVEL?.trim().toLowerCase() === 'debug';
   try {
     const config = loadConfig(io.env);
+    debug = config.logLevel === 'debug';
     const logger = createLogger(config.logLevel, write, config.logFormat);
     return (await body({ config, logger, io, out: (line) => io.stdout.write(`${line}\n`) })) ?? 0;
   } catch (error) {
     if (isAppError(error)) write(`headlines: ${error.message}\n`);
-    else write(`headlines: unexpected error\n${error instanceof Error ? error.stack : String(error)}\n`);
+    else {
+      const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+      const hint = debug ? '' : ' Re-run with LOG_LEVEL=debug for the stack trace, and report it if the cause is not yours.';
+      write(`headlines: unexpected error: ${oneLine(message).replace(/\.$/, '')}.${hint}\n`);
+      if (debug && error instanceof Error && error.stack) write(`${error.stack}\n`);
+    }
     return 1;
   }
+}
+
+/** Messages from drivers and libraries may span lines; stderr gets one. */
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ').trim();
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { dropInterruptedIndexBuilds } from './drop-interrupted-index-builds.ts';
 import { createHnswIndexStatement, HNSW_INDEX_NAME, type HnswParams } from './hnsw-index.ts';
 import type { Database } from './open-database.ts';
 import { watchIndexBuild, type IndexBuildListener } from './watch-index-build.ts';
@@ -51,6 +52,8 @@ export async function rebuildHnswIndex(database: Database, build: HnswBuildOptio
 
 async function reindex(database: Database, settings: Array<[string, string]>): Promise<void> {
   if (database.mode === 'server') {
+    // An earlier reindex that was interrupted left its copy; this one would leave it too.
+    await dropInterruptedIndexBuilds(database.db);
     // REINDEX CONCURRENTLY cannot run in a transaction, so the budget is set for this one
     // session and reset before the connection goes back to the pool.
     await database.db.connection().execute(async (conn) => {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
 import type { DB } from './schema.ts';
 
 const READABLE = ['headlines', 'headline_days', 'projection', 'projection_basis', 'search_queries'];
@@ -9,7 +10,7 @@ const READABLE = ['headlines', 'headline_days', 'projection', 'projection_basis'
  * Idempotent; re-run after upgrades so new functions are granted too.
  */
 export async function grantAnalyst(db: Kysely<DB>, role: string): Promise<{ created: boolean }> {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new RangeError(`role name must be a lower-case SQL identifier, got ${JSON.stringify(role)}`);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new AppError(ErrorCode.BAD_USER_INPUT, `The role name must be a lower-case SQL identifier (a-z, 0-9, _; at most 63), got ${JSON.stringify(role)}.`);
   return db.transaction().execute(async (trx) => {
     const exists = await sql<{ n: number }>`select count(*)::int as n from pg_roles where rolname = ${role}`.execute(trx);
     const created = exists.rows[0]!.n === 0;

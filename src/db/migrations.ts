@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Migrator, type Kysely } from 'kysely';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { dropInterruptedIndexBuilds } from './drop-interrupted-index-builds.ts';
 import { SqlFileMigrationProvider } from './sql-file-migration-provider.ts';
 
 /** Same relative place from src/db (tsx) and dist/db (compiled). */
@@ -23,6 +24,8 @@ export async function migrateToLatest(db: Kysely<any>, folder: string = MIGRATIO
     const reason = error instanceof Error ? error.message : String(error);
     throw new AppError(ErrorCode.MIGRATION_FAILED, `Migration ${failed ?? '(setup)'} failed: ${reason}`, { cause: error });
   }
+  // Not a migration: an interrupted reindex can leave its copy behind at any time after them.
+  await dropInterruptedIndexBuilds(db);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 

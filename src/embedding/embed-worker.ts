@@ -1,44 +1,56 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { Piscina } from 'piscina';
 import { loadSentenceEncoder, type SentenceEncoderOptions } from './load-sentence-encoder.ts';
 
-/** Messages between the pool and a worker. */
-/** `tokens`: a batch's token ids, text after text; `lengths`: each text's count. */
-export type ToWorker = { readonly type: 'embed'; readonly id: number; readonly tokens: Int32Array; readonly lengths: Int32Array };
-export type FromWorker =
-  | { readonly type: 'ready' }
-  | { readonly type: 'result'; readonly id: number; readonly vectors: Float32Array }
-  | { readonly type: 'error'; readonly id: number; readonly message: string; readonly code?: string }
-  | { readonly type: 'warn'; readonly message: string }
-  | { readonly type: 'failed'; readonly message: string };
+/** One job: a batch's token ids, text after text (`tokens`), and each text's count (`lengths`). */
+export interface EmbedTask {
+  readonly tokens: Int32Array;
+  readonly lengths: Int32Array;
+}
+/** A batch's vectors, row after row, or why the model refused it. */
+export type EmbedOutcome = Float32Array | { readonly error: string; readonly code?: string };
+/** What a worker tells the pool besides its jobs' outcomes; `thread` names the worker. */
+export type WorkerEvent =
+  | { readonly type: 'ready'; readonly thread: number }
+  | { readonly type: 'failed'; readonly thread: number; readonly message: string }
+  | { readonly type: 'warn'; readonly message: string };
+
+export type EmbedWorkerData = Omit<SentenceEncoderOptions, 'warn'>;
 
 const port = parentPort!;
-export type EmbedWorkerData = Omit<SentenceEncoderOptions, 'warn'>;
-const options = workerData as EmbedWorkerData;
+const tell = (event: WorkerEvent) => port.postMessage(event);
+const loaded = await loadSentenceEncoder({ ...(workerData as EmbedWorkerData), warn: (message) => tell({ type: 'warn', message }) }).then(
+  (encoder) => {
+    tell({ type: 'ready', thread: threadId });
+    return encoder;
+  },
+  // Reported, not thrown: the pool then fails every job at once with this reason.
+  (error: unknown) => {
+    tell({ type: 'failed', thread: threadId, message: (error as Error).message });
+    return null;
+  },
+);
 
-try {
-  const warn = (message: string) => port.postMessage({ type: 'warn', message } satisfies FromWorker);
-  const encoder = await loadSentenceEncoder({ ...options, warn });
-  // The pool sends the next batch before this one is done (so a busy main thread never
-  // leaves this worker idle); batches still run one at a time, in order.
-  let queue: Promise<void> = Promise.resolve();
-  const run = async (message: ToWorker) => {
+// The pool hands a worker its next batch before this one is done (so a busy main thread never
+// leaves it idle); batches still run one at a time, in order.
+let queue: Promise<unknown> = Promise.resolve();
+
+export default function embed(task: EmbedTask): Promise<EmbedOutcome> {
+  const run = async (): Promise<EmbedOutcome> => {
+    if (!loaded) return { error: 'the embedding model did not load in this worker' };
     try {
-      // Texts arrive tokenised and grouped by length; one model call per batch.
       let at = 0;
-      const encodings = Array.from(message.lengths, (n) => Array.from(message.tokens.subarray(at, (at += n))));
-      const flat = await encoder.embedTokens(encodings);
+      const encodings = Array.from(task.lengths, (n) => Array.from(task.tokens.subarray(at, (at += n))));
+      const flat = await loaded.embedTokens(encodings);
       // Transfer only a buffer we own outright (never a view into backend memory).
       const vectors = flat.byteOffset === 0 && flat.buffer.byteLength === flat.byteLength ? flat : flat.slice();
-      port.postMessage({ type: 'result', id: message.id, vectors } satisfies FromWorker, [vectors.buffer as ArrayBuffer]);
+      return Piscina.move(vectors) as Float32Array;
     } catch (error) {
       const e = error as Error & { code?: string };
-      port.postMessage({ type: 'error', id: message.id, message: e.message, code: e.code } satisfies FromWorker);
+      return { error: e.message, code: e.code };
     }
   };
-  port.on('message', (message: ToWorker) => {
-    queue = queue.then(() => run(message));
-  });
-  port.postMessage({ type: 'ready' } satisfies FromWorker);
-} catch (error) {
-  port.postMessage({ type: 'failed', message: (error as Error).message } satisfies FromWorker);
+  const result = queue.then(run);
+  queue = result;
+  return result;
 }

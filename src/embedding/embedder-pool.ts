@@ -1,15 +1,15 @@
-import type { Worker } from 'node:worker_threads';
-import { AppError, ErrorCode, type ErrorCode as Code } from '../errors/app-error.ts';
+import { Piscina } from 'piscina';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
 import type { Logger } from '../logger.ts';
 import type { BackendRequest } from '../config/embed-backends.ts';
 import { resolveBackend } from './activate-backend.ts';
-import type { EmbedWorkerData, FromWorker, ToWorker } from './embed-worker.ts';
+import type { EmbedOutcome, EmbedTask, EmbedWorkerData, WorkerEvent } from './embed-worker.ts';
 import { ensureUseLiteOnnxFile } from './onnx/use-lite-onnx-file.ts';
 import type { UseLitePrecision } from './onnx/use-lite-onnx-graph.ts';
 import { USE_DIMENSIONS, type Embedder } from './embedder.ts';
 import { lengthBatches } from './length-batches.ts';
 import { loadUseTokenizer } from './use-tokenizer.ts';
-import { startWorker } from '../worker/start-worker.ts';
+import { workerModule } from '../worker/worker-module.ts';
 
 export interface EmbedderPoolOptions {
   readonly workers: number;
@@ -22,23 +22,8 @@ export interface EmbedderPoolOptions {
   readonly logger: Logger;
   /** ONNX Runtime threads per worker; 1 by default, as the workers are the parallelism. */
   readonly threads?: number;
-  /** Starts one embedding worker; injected by tests, e.g. to make one fail to start. */
-  readonly startWorker?: (workerData: EmbedWorkerData) => Worker;
-}
-
-interface Job {
-  readonly id: number;
-  /** The batch's token ids, text after text, and each text's count. */
-  readonly tokens: Int32Array;
-  readonly lengths: Int32Array;
-  readonly resolve: (flat: Float32Array) => void;
-  readonly reject: (error: Error) => void;
-}
-
-interface Slot {
-  worker: Worker;
-  /** Sent to the worker, oldest first; it answers in order. */
-  sent: Job[];
+  /** The worker module's URL, speaking embed-worker.ts's protocol; injected by tests. */
+  readonly workerFile?: string;
 }
 
 /**
@@ -49,19 +34,17 @@ interface Slot {
 const PREFETCH = 2;
 
 /**
- * Bulk embedding on worker_threads, one model per worker: the wasm backend has no threads
+ * Bulk embedding on worker threads, one model per worker: the wasm backend has no threads
  * of its own under Node, and an ONNX Runtime call blocks the thread that makes it (which
  * must not be the one reading, deduplicating and loading). Inputs are cut into
  * length-sorted batches that any free worker takes; results are put back in input order.
+ *
+ * piscina runs the threads: it fails the jobs of a worker that dies and starts a new one.
+ * What it does not do is give up: a worker that cannot load the model leaves its queue
+ * waiting forever. So every worker reports when its model is loaded, and a worker that
+ * ends or fails before that breaks the pool: every job, queued or later, fails with the reason.
  */
 export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<Embedder> {
-  const queue: Job[] = [];
-  const slots: Slot[] = [];
-  // Every worker started and not yet exited, ready or not: what close() and a failed start must stop.
-  const live = new Set<Worker>();
-  const launch = options.startWorker ?? ((data: EmbedWorkerData) => startWorker(import.meta.url, 'embed-worker', data));
-  let nextId = 1;
-  let closed = false;
   // Resolved here once, so every worker runs the same runtime; the ONNX model is
   // generated before the workers start rather than by each of them.
   const backend = await resolveBackend(options.backend, (m) => options.logger.warn(m));
@@ -71,103 +54,87 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
   // One ORT thread per worker by default: the workers are the parallelism, and a
   // single-threaded session has no thread pool to hand work across.
   const workerData: EmbedWorkerData = { backend, precision, modelCacheDir: options.modelCacheDir, modelFile, threads: options.threads ?? 1 };
-
-  const dispatch = () => {
-    for (let depth = 1; depth <= PREFETCH; depth++) {
-      for (const slot of slots) {
-        if (slot.sent.length >= depth || queue.length === 0) continue;
-        const job = queue.shift()!;
-        slot.sent.push(job);
-        // Transferred: a job is sent once.
-        slot.worker.postMessage({ type: 'embed', id: job.id, tokens: job.tokens, lengths: job.lengths } satisfies ToWorker, [
-          job.tokens.buffer as ArrayBuffer,
-          job.lengths.buffer as ArrayBuffer,
-        ]);
-      }
-    }
-  };
-
-  const spawn = (): Promise<Slot> =>
-    new Promise((resolve, reject) => {
-      const worker = launch(workerData);
-      live.add(worker);
-      const slot: Slot = { worker, sent: [] };
-      let ready = false;
-      worker.on('message', (message: FromWorker) => {
-        switch (message.type) {
-          case 'ready':
-            ready = true;
-            resolve(slot);
-            break;
-          case 'warn':
-            options.logger.warn(message.message);
-            break;
-          case 'failed':
-            reject(new AppError(ErrorCode.INTERNAL, `embedding worker failed to start: ${message.message}`));
-            break;
-          case 'result':
-          case 'error': {
-            const job = slot.sent[0]?.id === message.id ? slot.sent.shift() : undefined;
-            if (job) {
-              if (message.type === 'result') job.resolve(message.vectors);
-              else job.reject(new AppError((message.code as Code | undefined) ?? ErrorCode.INTERNAL, message.message));
-            }
-            dispatch();
-            break;
-          }
-        }
-      });
-      worker.on('error', (error) => {
-        if (!ready) reject(error);
-        for (const job of slot.sent.splice(0)) job.reject(new AppError(ErrorCode.INTERNAL, `embedding worker crashed: ${error.message}`));
-      });
-      worker.on('exit', (code) => {
-        live.delete(worker);
-        const index = slots.indexOf(slot);
-        if (index >= 0) slots.splice(index, 1);
-        if (!ready) reject(new AppError(ErrorCode.INTERNAL, `embedding worker exited with code ${code} before it was ready`));
-        if (closed || !ready) return;
-        // A crashed worker is replaced so the pool keeps its size.
-        options.logger.warn(`embedding worker exited with code ${code}; starting a new one`);
-        spawn().then(
-          (s) => {
-            // The pool may have closed while the replacement was starting.
-            if (closed) void s.worker.terminate();
-            else {
-              slots.push(s);
-              dispatch();
-            }
-          },
-          (e: Error) => options.logger.error(e.message),
-        );
-      });
-    });
-
   const count = Math.max(1, options.workers);
-  // allSettled, not all: every start must have finished before a failure stops the
-  // ones that did start, or a worker still starting would be left running.
-  const started = await Promise.allSettled(Array.from({ length: count }, spawn));
-  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    closed = true;
-    await Promise.all([...live].map((w) => w.terminate()));
-    throw failed.reason;
-  }
-  slots.push(...started.map((r) => (r as PromiseFulfilledResult<Slot>).value));
+  const module = workerModule(import.meta.url, 'embed-worker');
+  const pool = new Piscina({
+    filename: options.workerFile ?? module.filename,
+    workerData: { ...workerData, ...module.workerData },
+    minThreads: count,
+    maxThreads: count,
+    concurrentTasksPerWorker: PREFETCH,
+    idleTimeout: Number.POSITIVE_INFINITY,
+  });
 
-  const submit = (encodings: readonly number[][]): Promise<Float32Array> =>
-    new Promise((resolve, reject) => {
-      if (closed) return reject(new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'embedder pool is closed'));
-      const lengths = Int32Array.from(encodings, (e) => e.length);
-      const tokens = new Int32Array(lengths.reduce((sum, n) => sum + n, 0));
-      let at = 0;
-      for (const e of encodings) {
-        tokens.set(e, at);
-        at += e.length;
-      }
-      queue.push({ id: nextId++, tokens, lengths, resolve, reject });
-      dispatch();
-    });
+  const ready = new Set<number>();
+  let broken: AppError | null = null;
+  let closed = false;
+  let destroyed: Promise<void> | null = null;
+  const destroy = () => (destroyed ??= pool.destroy());
+  let started!: () => void;
+  let failedToStart!: (error: AppError) => void;
+  const starting = new Promise<void>((resolve, reject) => ((started = resolve), (failedToStart = reject)));
+  const breakPool = (reason: AppError) => {
+    if (broken || closed) return;
+    broken = reason;
+    failedToStart(reason);
+    options.logger.error(reason.message);
+    // Fails every job still queued or running; later ones fail in embed(). Not from inside
+    // piscina's own handling of a worker's exit, which still counts that worker as live.
+    destroyed ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => pool.destroy());
+  };
+  pool.on('message', (event: WorkerEvent) => {
+    if (event.type === 'warn') options.logger.warn(event.message);
+    else if (event.type === 'failed') breakPool(new AppError(ErrorCode.SERVICE_UNAVAILABLE, `embedding worker failed to start: ${event.message}`));
+    else if (event.type === 'ready') {
+      ready.add(event.thread);
+      if (ready.size === count) started();
+    }
+  });
+  // The worker that ended no longer has its thread id; the ready ones still running do.
+  pool.on('workerDestroy', () => {
+    if (closed || broken) return;
+    const running = new Set(pool.threads.map((t) => t.threadId));
+    const ended = [...ready].filter((id) => !running.has(id));
+    if (ended.length === 0) {
+      // Deferred: piscina reports a worker's error (the better reason) just after this.
+      setImmediate(() => breakPool(new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'embedding worker exited before it was ready')));
+      return;
+    }
+    for (const id of ended) ready.delete(id);
+    options.logger.warn('an embedding worker exited; its jobs failed and a new one is starting');
+  });
+  // A worker's error outside any job: the jobs that were running on it have already failed.
+  pool.on('error', (error: Error) => breakPool(new AppError(ErrorCode.SERVICE_UNAVAILABLE, `embedding worker failed: ${error.message}`)));
+  try {
+    await starting;
+  } catch (error) {
+    await destroy();
+    throw error;
+  }
+
+  const submit = async (encodings: readonly number[][]): Promise<Float32Array> => {
+    if (closed) throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'embedder pool is closed');
+    if (broken) throw broken;
+    const lengths = Int32Array.from(encodings, (e) => e.length);
+    const tokens = new Int32Array(lengths.reduce((sum, n) => sum + n, 0));
+    let at = 0;
+    for (const e of encodings) {
+      tokens.set(e, at);
+      at += e.length;
+    }
+    let outcome: EmbedOutcome;
+    try {
+      // Transferred: a job is sent once.
+      outcome = await pool.run({ tokens, lengths } satisfies EmbedTask, { transferList: [tokens.buffer as ArrayBuffer, lengths.buffer as ArrayBuffer] });
+    } catch (error) {
+      if (closed) throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'embedder pool closed');
+      if (broken) throw broken;
+      throw new AppError(ErrorCode.INTERNAL, `embedding worker crashed: ${(error as Error).message}`, { cause: error });
+    }
+    if (outcome instanceof Float32Array) return outcome;
+    if (broken) throw broken;
+    throw new AppError((outcome.code as ErrorCode | undefined) ?? ErrorCode.INTERNAL, outcome.error);
+  };
 
   return {
     modelId: options.modelId,
@@ -189,8 +156,8 @@ export async function createEmbedderPool(options: EmbedderPoolOptions): Promise<
     },
     async close() {
       closed = true;
-      for (const job of queue.splice(0)) job.reject(new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'embedder pool closed'));
-      await Promise.all([...live].map((w) => w.terminate()));
+      // Rejects every job, queued or running, and waits for the threads to end.
+      await destroy();
     },
   };
 }

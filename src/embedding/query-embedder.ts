@@ -59,12 +59,28 @@ export function createQueryEmbedder(model: Embedder | Promise<Embedder>, options
       waiting.delete(t);
       return c;
     });
+    const settle = (i: number, vector: Float32Array) => {
+      cache?.set(texts[i]!, vector);
+      for (const c of callers[i]!) c.resolve(vector);
+    };
     try {
-      const vectors = await (loaded ?? (await loading)).embed(texts);
-      texts.forEach((t, i) => {
-        cache?.set(t, vectors[i]!);
-        for (const c of callers[i]!) c.resolve(vectors[i]!);
-      });
+      const embedder = loaded ?? (await loading);
+      try {
+        const vectors = await embedder.embed(texts);
+        texts.forEach((_, i) => settle(i, vectors[i]!));
+      } catch (error) {
+        if (texts.length === 1) throw error;
+        // Merging is this module's choice, not the callers': one text the model refuses must
+        // fail only the callers who sent it, so each text of a failed batch is tried alone.
+        await Promise.all(
+          texts.map((t, i) =>
+            embedder.embed([t]).then(
+              ([vector]) => settle(i, vector!),
+              (alone: unknown) => callers[i]!.forEach((c) => c.reject(alone)),
+            ),
+          ),
+        );
+      }
     } catch (error) {
       for (const group of callers) for (const c of group) c.reject(error);
     } finally {

@@ -1,3 +1,4 @@
+import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { PROJECTION_VERSION } from './projection.ts';
 import type { Projection } from '../shared/projection-types.ts';
 import { symmetricEigen, type EigenFunction } from './symmetric-eigen.ts';
@@ -68,7 +69,7 @@ export class PcaAccumulator {
 
   async fit(dimensions: number, eigen: EigenFunction = symmetricEigen): Promise<Projection> {
     const { d, n, sum, cross } = this;
-    if (n < 2) throw new RangeError('PCA needs at least two sample vectors');
+    if (n < 2) throw tooFewSamples(n);
     if (dimensions < 1 || dimensions > d) throw new RangeError(`PCA dimensions must be within 1..${d}`);
     // Mean and covariance of the shifted samples; the covariance does not depend on the shift.
     const shifted = Float64Array.from(sum, (v) => v / n);
@@ -118,8 +119,16 @@ function addEight(cross: Float64Array, d: number, a: Float32Array, b: Float32Arr
 }
 
 export async function fitPcaProjection(samples: readonly Float32Array[], dimensions: number, eigen?: EigenFunction): Promise<Projection> {
-  if (samples.length < 2) throw new RangeError('PCA needs at least two sample vectors');
+  if (samples.length < 2) throw tooFewSamples(samples.length);
   const accumulator = new PcaAccumulator(samples[0]!.length);
   await accumulator.add(samples);
   return accumulator.fit(dimensions, eigen);
+}
+
+/** The first ingest fits PCA on what it loads, so a one-row file is a user's mistake to name, not a crash. */
+function tooFewSamples(n: number): AppError {
+  return new AppError(
+    ErrorCode.BAD_USER_INPUT,
+    `PCA needs at least two headlines to fit on, and this first ingest has ${n}. Ingest a larger file first, or pass --projection gaussian (or none).`,
+  );
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { availableBackends } from '../../embedding/activate-backend.ts';
 import { BACKENDS, type BackendName, type ModelName } from '../../config/embed-backends.ts';
 import { createEmbedder } from '../../embedding/create-embedder.ts';
@@ -30,7 +30,7 @@ function stsRuns(backends: readonly BackendName[]): StsRun[] {
 function backendList(raw: string): BackendName[] {
   const names = raw.split(',').map((s) => s.trim().toLowerCase());
   const bad = names.filter((n) => !(BACKENDS as readonly string[]).includes(n));
-  if (bad.length > 0) throw new Error(`unknown backend ${bad.join(', ')}; expected some of ${BACKENDS.join(', ')}`);
+  if (bad.length > 0) throw new InvalidArgumentError(`unknown backend ${bad.join(', ')}; expected some of ${BACKENDS.join(', ')}`);
   return names as BackendName[];
 }
 
