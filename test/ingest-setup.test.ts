@@ -1,26 +1,19 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { parseConfig } from '../src/config/parse-config.ts';
+import { after, test } from 'node:test';
 import { DEFAULT_HNSW_PARAMS } from '../src/db/hnsw-index.ts';
-import { createEmbedder } from '../src/embedding/create-embedder.ts';
-import type { Embedder } from '../src/embedding/embedder.ts';
 import { HASH_MODEL_ID } from '../src/embedding/hash-embedder.ts';
 import { ingest } from '../src/ingest/ingest.ts';
-import { silentLogger } from '../src/logger.ts';
 import { tempDir } from './support/ingest-fixtures.ts';
 import { csvOf, generatedRows } from './support/generated-headlines.ts';
 import { withinOrHung } from './support/hang-guard.ts';
 import { describeEachDatabase } from './support/test-databases.ts';
+import { useSharedHashEmbedder } from './support/shared-hash-embedder.ts';
 
 const dir = tempDir('hs-ingest-setup-');
-let embedder: Embedder;
-before(async () => {
-  embedder = await createEmbedder(parseConfig({ EMBED_MODEL: 'hash' }), silentLogger, 'bulk');
-});
+const sharedEmbedder = useSharedHashEmbedder();
 after(async () => {
-  await embedder?.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -35,7 +28,7 @@ describeEachDatabase('ingest setup failures', (get) => {
       {
         database,
         modelId: HASH_MODEL_ID,
-        createEmbedder: async () => ({ ...embedder, embed: (t) => embedder.embed(t), close: async () => undefined }),
+        createEmbedder: sharedEmbedder,
         createGram: async () => {
           throw new Error('gram unavailable');
         },

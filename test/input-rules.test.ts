@@ -1,32 +1,24 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { parseConfig } from '../src/config/parse-config.ts';
 import { DEFAULT_HNSW_PARAMS } from '../src/db/hnsw-index.ts';
-import { createEmbedder } from '../src/embedding/create-embedder.ts';
-import type { Embedder } from '../src/embedding/embedder.ts';
 import { HASH_MODEL_ID } from '../src/embedding/hash-embedder.ts';
 import { ingest } from '../src/ingest/ingest.ts';
-import { silentLogger } from '../src/logger.ts';
 import { forbiddenCharacter } from '../src/shared/forbidden-character.ts';
 import { tempDir } from './support/ingest-fixtures.ts';
 import { csvOf, generatedRows, storedForm } from './support/generated-headlines.ts';
 import { postGraphql, useGeneratedServer } from './support/generated-server.ts';
 import { runCli } from './support/run-cli.ts';
 import { describeEachDatabase } from './support/test-databases.ts';
+import { useSharedHashEmbedder } from './support/shared-hash-embedder.ts';
 
 const dir = tempDir('hs-input-rules-');
-let embedder: Embedder;
-before(async () => {
-  embedder = await createEmbedder(parseConfig({ EMBED_MODEL: 'hash' }), silentLogger, 'bulk');
-});
+const sharedEmbedder = useSharedHashEmbedder();
 after(async () => {
-  await embedder?.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
-const sharedEmbedder = async (): Promise<Embedder> => ({ ...embedder, embed: (t) => embedder.embed(t), close: async () => undefined });
 
 describe('the character rule', () => {
   test('NUL and lone surrogates are refused; every other character is allowed', () => {

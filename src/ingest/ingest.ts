@@ -15,6 +15,7 @@ import { jsBatchProjector, type BatchProjector, type BatchProjectorFactory } fro
 import type { Projection, ProjectionKind } from '../shared/projection-types.ts';
 import type { CopyRow } from '../db/binary-copy.ts';
 import { openSource } from './open-source.ts';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { readRecords, type InputFormat } from './read-records.ts';
 import { RejectsWriter } from './rejects-writer.ts';
 import { projectionRequest, storedProjection, storeProjectionOnce } from '../projection/resolve-projection.ts';
@@ -32,6 +33,8 @@ export interface IngestOptions {
   readonly batchSize: number;
   readonly hnsw: HnswParams;
   readonly hnswBuild?: HnswBuildOptions;
+  /** How long an HTTP source may keep the ingest waiting; DEFAULT_SOURCE_TIMEOUT_MS when omitted. */
+  readonly sourceTimeoutMs?: number;
   /** Embedded database only: refuse an ingest that would leave more headlines than this. */
   readonly embeddedMaxHeadlines?: number;
 }
@@ -87,7 +90,7 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
   const started = performance.now();
   const projectionOptions = { modelId: deps.modelId, inputDimensions: USE_DIMENSIONS, kind: options.projection, dimensions: options.dimensions };
   let projection: Projection | null = await storedProjection(database, projectionOptions);
-  const source = await openSource(options.source);
+  const source = await openSource(options.source, { timeoutMs: options.sourceTimeoutMs });
   // Everything opened from here on is closed in the one `finally`, whatever throws first
   // (the gram, the count): a pooled client left checked out keeps the database from closing.
   const opened: { rejects?: RejectsWriter; loader?: HeadlineLoader } = {};
@@ -185,6 +188,7 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
       }
     }
     clock.stop('read');
+    if (progress.read === 0 && source.isEmpty()) throw new AppError(ErrorCode.SOURCE_UNREADABLE, `${source.name} holds no text (at most a byte-order mark): nothing to ingest.`);
     if (batch.length > 0) await submit(batch);
     await chain;
     if (!projection && fitBuffer.length > 0) await fitAndFlush();
