@@ -97,6 +97,21 @@ describeEachDatabase('empty and odd sources', (get) => {
     assert.deepEqual([tsv.read, tsv.duplicates, tsv.rejected], [rows.length, rows.length, 0]);
   });
 
+  test('a file starting with a byte-order mark loads its non-ASCII headlines as they are', async () => {
+    const accented = [
+      { date: '20190304', text: 'café owners welcome naïve plan' },
+      { date: '20190305', text: '中文 headline about 👩‍🌾 farmers' },
+      { date: '20190306', text: 'plain ascii after them' },
+    ];
+    await sql`delete from headlines`.execute(get().database.db);
+    for (const [name, body] of [['bom-csv.csv', csvOf(accented)], ['bom-tsv.tsv', csvOf(accented).replaceAll(',', '\t')]] as const) {
+      const summary = await withinOrHung(ingest(options(write(name, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]))), deps()), HANG, name);
+      assert.equal(summary.rejected, 0, name);
+      assert.equal(summary.loaded + summary.duplicates, accented.length, name);
+    }
+    assert.deepEqual(await stored(), accented.map(storedForm).sort());
+  });
+
   test('a gzip file cut short stops with one line naming it', async () => {
     const gz = gzipSync(csvOf(generatedRows(2000, 261)));
     const run = ingest(options(write('cut.csv.gz', gz.subarray(0, Math.floor(gz.length / 2)))), deps());
