@@ -127,16 +127,23 @@ describeEachDatabase('empty and odd sources', (get) => {
 });
 
 describe('sources on the command line', () => {
-  test('`headlines ingest` of a 0-byte file ends with one line, exit 1', async () => {
-    const data = tempDir('hs-ingest-sources-cli-');
-    try {
-      const run = runCli(['ingest', '--quiet', write('zero.csv', '')], { DATA_DIR: data, EMBEDDED_DB_PORT: '0', EMBED_MODEL: 'hash', LOG_LEVEL: 'silent' });
-      const result = await withinOrHung(run, HANG, 'headlines ingest zero.csv');
-      assert.equal(result.code, 1);
-      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
-      assert.match(result.stderr, /zero\.csv is empty \(0 bytes\): nothing to ingest/);
-    } finally {
-      fs.rmSync(data, { recursive: true, force: true });
+  test('`headlines ingest` of a 0-byte or BOM-only file ends with one line, exit 1, before a database is made', async () => {
+    for (const [name, content, message] of [
+      ['zero.csv', '', /zero\.csv is empty \(0 bytes\): nothing to ingest/],
+      ['only-bom.csv', '\uFEFF', /only-bom\.csv holds no text/],
+    ] as const) {
+      const data = tempDir('hs-ingest-sources-cli-');
+      try {
+        const run = runCli(['ingest', '--quiet', write(name, content)], { DATA_DIR: data, EMBEDDED_DB_PORT: '0', EMBED_MODEL: 'hash', LOG_LEVEL: 'silent' });
+        const result = await withinOrHung(run, HANG, `headlines ingest ${name}`);
+        assert.equal(result.code, 1);
+        assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+        assert.match(result.stderr, message);
+        // The source is opened first: nothing waits for the embedded database to start.
+        assert.deepEqual(fs.readdirSync(data), []);
+      } finally {
+        fs.rmSync(data, { recursive: true, force: true });
+      }
     }
   });
 });

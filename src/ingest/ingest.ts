@@ -14,7 +14,7 @@ import { symmetricEigenInWorker, type EigenFunction } from '../projection/symmet
 import { jsBatchProjector, type BatchProjector, type BatchProjectorFactory } from '../projection/batch-projector.ts';
 import type { Projection, ProjectionKind } from '../shared/projection-types.ts';
 import type { CopyRow } from '../db/binary-copy.ts';
-import { openSource } from './open-source.ts';
+import { noTextMessage, openSource, type OpenedSource } from './open-source.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { readRecords, type InputFormat } from './read-records.ts';
 import { RejectsWriter } from './rejects-writer.ts';
@@ -23,7 +23,11 @@ import { StageClock, type Stage } from './stage-clock.ts';
 import { validateRecord, type ValidHeadline } from './validate-record.ts';
 
 export interface IngestOptions {
-  readonly source: string;
+  /**
+   * A path, `-` or an http(s) URL; or a source already opened, as the CLI does before it
+   * opens the database, so an empty or unreachable source is told at once.
+   */
+  readonly source: string | OpenedSource;
   readonly format?: InputFormat;
   readonly rejectsFile: (sourceName: string) => string;
   readonly projection?: ProjectionKind;
@@ -89,14 +93,15 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
   const clock = new StageClock();
   const started = performance.now();
   const projectionOptions = { modelId: deps.modelId, inputDimensions: USE_DIMENSIONS, kind: options.projection, dimensions: options.dimensions };
-  let projection: Projection | null = await storedProjection(database, projectionOptions);
-  const source = await openSource(options.source, { timeoutMs: options.sourceTimeoutMs });
+  const source = typeof options.source === 'string' ? await openSource(options.source, { timeoutMs: options.sourceTimeoutMs }) : options.source;
   // Everything opened from here on is closed in the one `finally`, whatever throws first
   // (the gram, the count): a pooled client left checked out keeps the database from closing.
   const opened: { rejects?: RejectsWriter; loader?: HeadlineLoader } = {};
   let embedder: Embedder | undefined;
   let chain: Promise<void> = Promise.resolve();
+  let projection: Projection | null = null;
   try {
+    projection = await storedProjection(database, projectionOptions);
     const rejects = (opened.rejects = new RejectsWriter(options.rejectsFile(source.name)));
     const progress: IngestProgress = { read: 0, loaded: 0, duplicates: 0, rejected: 0, bytesRead: 0, totalBytes: source.totalBytes };
     const report = () => deps.onProgress?.({ ...progress, bytesRead: source.bytesRead() });
@@ -188,7 +193,7 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
       }
     }
     clock.stop('read');
-    if (progress.read === 0 && source.isEmpty()) throw new AppError(ErrorCode.SOURCE_UNREADABLE, `${source.name} holds no text (at most a byte-order mark): nothing to ingest.`);
+    if (progress.read === 0 && source.isEmpty()) throw new AppError(ErrorCode.SOURCE_UNREADABLE, noTextMessage(source.name));
     if (batch.length > 0) await submit(batch);
     await chain;
     if (!projection && fitBuffer.length > 0) await fitAndFlush();

@@ -29,6 +29,7 @@ const MAX_REDIRECTS = 5;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 const unreadable = (message: string) => new AppError(ErrorCode.SOURCE_UNREADABLE, message);
+export const noTextMessage = (name: string) => `${name} holds no text (at most a byte-order mark): nothing to ingest.`;
 
 /** A file path, `-` for stdin, or an http(s) URL; gzip is detected by name or magic bytes. */
 export async function openSource(source: string, options: SourceOptions = {}): Promise<OpenedSource> {
@@ -65,6 +66,11 @@ export async function openSource(source: string, options: SourceOptions = {}): P
   if (head === null) {
     raw.destroy();
     throw unreadable(`${name} is empty (0 bytes): nothing to ingest.`);
+  }
+  // Told here when the size says so; otherwise (gzip, stdin) once the stream has ended.
+  if (totalBytes === BOM.length && head.equals(BOM)) {
+    raw.destroy();
+    throw unreadable(noTextMessage(name));
   }
   const gzipped = /\.gz$/i.test(name) || (head[0] === 0x1f && head[1] === 0x8b);
   // The first bytes decoded, enough to tell a file holding only a byte-order mark. Counted

@@ -8,7 +8,7 @@ import { DEFAULT_HNSW_PARAMS } from '../../db/hnsw-index.ts';
 import { PROJECTION_KINDS, type ProjectionKind } from '../../shared/projection-types.ts';
 import { formatSummary } from '../../ingest/format-summary.ts';
 import type { InputFormat } from '../../ingest/read-records.ts';
-import { DEFAULT_SOURCE_TIMEOUT_MS } from '../../ingest/open-source.ts';
+import { DEFAULT_SOURCE_TIMEOUT_MS, openSource } from '../../ingest/open-source.ts';
 import { DEFAULT_MAX_TEXT_LENGTH } from '../../ingest/validate-record.ts';
 import type { Act } from '../run-command.ts';
 import { buildWorkerCount, positiveInt } from './option-parsers.ts';
@@ -47,9 +47,12 @@ export function registerIngestCommand(program: Command, act: Act): void {
     .action((source: string, flags: IngestFlags) =>
       act(async ({ config: environment, logger, io, out }) => {
         const config = flags.model ? { ...environment, embedModel: flags.model } : environment;
+        // Opened before the database, which can take seconds to start: an empty or
+        // unreachable source is told at once.
+        const opened = await openSource(source, { timeoutMs: flags.sourceTimeout * 1000 });
         const summary = await withDatabase(config, logger, (database) =>
           runIngest(config, logger, database, {
-            source,
+            source: opened,
             format: flags.format,
             rejects: flags.rejects,
             projection: flags.projection,
@@ -61,7 +64,7 @@ export function registerIngestCommand(program: Command, act: Act): void {
             sourceTimeoutMs: flags.sourceTimeout * 1000,
             progress: flags.quiet ? 'quiet' : io.stderr.isTTY ? 'tty' : 'log',
           }),
-        );
+        ).finally(() => opened.stream.destroy());
         for (const line of formatSummary(summary)) out(line);
       }),
     );
