@@ -85,6 +85,11 @@ describeEachDatabase('forbidden characters over the API', (get) => {
       const timeline = await postGraphql(server().url, TIMELINE, { q });
       assert.equal(timeline.body?.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', JSON.stringify(q));
     }
+    // Written into the document itself, as a GraphQL string escape.
+    for (const mode of ['HYBRID', 'SEMANTIC', 'KEYWORD']) {
+      const inline = await postGraphql(server().url, `{ search(query: "drought\\u0000 farmers", mode: ${mode}) { edges { cursor } } }`, {});
+      assert.equal(inline.body?.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', `inline, ${mode}`);
+    }
     const fine = await postGraphql(server().url, SEARCH, { q: 'drought farmers', mode: 'HYBRID' });
     assert.equal(fine.body?.errors, undefined);
     assert.ok((fine.body?.data as { search: { edges: unknown[] } }).search.edges.length > 0);

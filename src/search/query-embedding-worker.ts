@@ -3,7 +3,6 @@ import type { Database } from '../db/open-database.ts';
 import { withPendingQueries, type PendingQuery, type QueryResults } from '../db/search-queries-repository.ts';
 import { normalizeText } from '../embedding/normalize-text.ts';
 import { isAppError, ErrorCode } from '../errors/app-error.ts';
-import { forbiddenCharacter } from '../shared/forbidden-character.ts';
 import type { Logger } from '../logger.ts';
 
 export interface QueryEmbeddingWorker {
@@ -21,13 +20,6 @@ export interface QueryEmbeddingWorkerOptions {
   readonly batchSize?: number;
 }
 
-/** Why a row's text is not embedded, or null; the same character rule as every other text. */
-function refusal(text: string): string | null {
-  const forbidden = forbiddenCharacter(text);
-  if (forbidden !== null) return `${forbidden} in text: remove it (see docs/input-rules.md)`;
-  return normalizeText(text) === '' ? 'empty text: nothing to embed' : null;
-}
-
 /**
  * Fills search_queries.embedding for rows inserted by SQL users. Woken by the insert
  * trigger's NOTIFY on a real server, and by polling as a fallback. A row that cannot be
@@ -42,9 +34,9 @@ export async function startQueryEmbeddingWorker(options: QueryEmbeddingWorkerOpt
   let again = false;
 
   const handle = async (rows: readonly PendingQuery[], store: QueryResults) => {
-    const normalized = rows.map((r) => ({ id: r.id, text: normalizeText(r.text), refused: refusal(r.text) }));
-    const good = normalized.filter((r) => r.refused === null);
-    for (const row of normalized) if (row.refused !== null) await store.error(row.id, row.refused);
+    const normalized = rows.map((r) => ({ id: r.id, text: normalizeText(r.text) }));
+    const good = normalized.filter((r) => r.text !== '');
+    for (const row of normalized.filter((r) => r.text === '')) await store.error(row.id, 'empty text: nothing to embed');
     if (good.length === 0) return;
     try {
       const vectors = await options.embed(good.map((r) => r.text));

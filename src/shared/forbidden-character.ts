@@ -7,8 +7,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * parameter it fails the whole statement), and a lone UTF-16 surrogate is not a character:
  * a driver would silently turn it into U+FFFD, so the text stored or searched would not be
  * the text given. Both are refused rather than stripped, so nothing changes silently.
- * Ingest, the API, `headlines search`/`embed` and search_queries all ask this function
- * (docs/input-rules.md).
+ * Ingest, the API and `headlines search`/`embed` all ask this function; search_queries
+ * needs no check, as PostgreSQL refuses such text at the insert (docs/input-rules.md).
  *
  * Returns why `text` is refused (e.g. "NUL byte"), or null when it is acceptable.
  */
