@@ -112,6 +112,19 @@ describeEachDatabase('empty and odd sources', (get) => {
     assert.deepEqual(await stored(), accented.map(storedForm).sort());
   });
 
+  test('an unterminated quote in the last row is rejected with the line it starts on, LF or CRLF', async () => {
+    for (const eol of ['\n', '\r\n']) {
+      const rejectsFile = path.join(dir, `unterminated-${eol.length}.tsv`);
+      const body = ['publish_date,headline_text', '20190307,a fine headline', '20190308,"never closed'].join(eol) + eol;
+      const summary = await withinOrHung(ingest(options(write(`unterminated-${eol.length}.csv`, body), { rejectsFile: () => rejectsFile }), deps()), HANG, 'unterminated quote');
+      assert.equal(summary.read, 2);
+      assert.equal(summary.rejected, 1);
+      const [line, reason] = fs.readFileSync(rejectsFile, 'utf8').trim().split('\n')[1]!.split('\t');
+      assert.equal(line, '3', JSON.stringify(eol));
+      assert.match(reason!, /Quote Not Closed/);
+    }
+  });
+
   test('a gzip file cut short stops with one line naming it', async () => {
     const gz = gzipSync(csvOf(generatedRows(2000, 261)));
     const run = ingest(options(write('cut.csv.gz', gz.subarray(0, Math.floor(gz.length / 2)))), deps());

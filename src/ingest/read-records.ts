@@ -61,11 +61,17 @@ export async function* readRecords(stream: Readable, format?: InputFormat): Asyn
   );
   stream.on('error', (error) => parser.destroy(error));
   let first = true;
+  let previousLine = 0;
   for await (const item of parser as AsyncIterable<Parsed>) {
     if ('skipped' in item) {
-      yield { kind: 'malformed', line: item.line, reason: `malformed ${chosen.toUpperCase()}: ${item.skipped.message}`, raw: stripEol(item.raw) };
+      // The line the record starts on: where the parser gave up can be past the end (an
+      // unterminated quote before a final CRLF is counted a line further).
+      const line = previousLine + 1;
+      previousLine = Math.max(line, item.line);
+      yield { kind: 'malformed', line, reason: `malformed ${chosen.toUpperCase()}: ${item.skipped.message}`, raw: stripEol(item.raw) };
       continue;
     }
+    previousLine = item.line;
     if (first) {
       first = false;
       if (isHeader(item.record)) continue;

@@ -49,8 +49,10 @@ function rowArbitrary(delimiter: string): fc.Arbitrary<FuzzRow> {
 export function fuzzFile(format: 'csv' | 'tsv'): fc.Arbitrary<FuzzFile> {
   const delimiter = format === 'tsv' ? '\t' : ',';
   return fc
-    .record({ rows: fc.array(rowArbitrary(delimiter), { maxLength: 40 }), bom: fc.boolean(), crlf: fc.boolean(), lastNewline: fc.boolean() })
-    .map(({ rows, bom, crlf, lastNewline }) => {
+    .record({ body: fc.array(rowArbitrary(delimiter), { maxLength: 40 }), unterminated: fc.option(fc.tuple(date, validText)), bom: fc.boolean(), crlf: fc.boolean(), lastNewline: fc.boolean() })
+    .map(({ body: generated, unterminated, bom, crlf, lastNewline }) => {
+      // An unterminated quote runs to the end of the file, so it can only be the last row.
+      const rows = unterminated === null ? generated : [...generated, { bytes: Buffer.from(`${compact(unterminated[0])}${delimiter}"${unterminated[1].replaceAll('"', '')}`, 'utf8'), stored: null }];
       const eol = Buffer.from(crlf ? '\r\n' : '\n');
       const lines = [Buffer.from(`publish_date${delimiter}headline_text`), ...rows.map((r) => r.bytes)];
       const body = Buffer.concat(lines.flatMap((l, i) => (i < lines.length - 1 || lastNewline ? [l, eol] : [l])));
