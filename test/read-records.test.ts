@@ -9,7 +9,7 @@ async function read(text: string, encoding: BufferEncoding = 'latin1'): Promise<
   return out;
 }
 
-test('records carry the line they end on, and rows the parser skips come in file order', async () => {
+test('records carry the line they end on, rows the parser skips the line they start on, in file order', async () => {
   const records = await read(
     'publish_date,headline_text\n20030219,a\n20030220,"multi\nline\nfield"\n20030221,"bad"x quote\n20030222,ok\n20030224,"unclosed\n20030225,after\n',
   );
@@ -20,7 +20,7 @@ test('records carry the line they end on, and rows the parser skips come in file
       ['record', 5, '20030220|multi\nline\nfield'],
       ['record', 6, '20030221|"bad"x quote'],
       ['record', 7, '20030222|ok'],
-      ['malformed', 9, '20030224,"unclosed\n20030225,after'],
+      ['malformed', 8, '20030224,"unclosed\n20030225,after'],
     ],
   );
   assert.match((records[4] as { reason: string }).reason, /^malformed CSV: Quote Not Closed/);

@@ -4,12 +4,15 @@ import { createQueryEmbedder } from '../embedding/query-embedder.ts';
 import type { Logger } from '../logger.ts';
 import { SearchService, type PageRequest } from '../search/search-service.ts';
 import type { SearchPage } from '../shared/search-types.ts';
+import { validateQuery } from '../search/validate-search-input.ts';
 import { CleanupStack } from './cleanup-stack.ts';
 import { openReadRouter } from './open-read-router.ts';
 import { openMigratedDatabase } from './with-database.ts';
 
 /** `headlines search`: one page from the same service as the API (on a read replica when there are any), then everything closed. */
 export async function searchOnce(config: Config, logger: Logger, text: string, page: PageRequest): Promise<SearchPage> {
+  // Text no search could take is refused before a database or a model is opened.
+  validateQuery(text);
   const stack = new CleanupStack();
   try {
     const database = await stack.open(() => openMigratedDatabase(config, logger), (d) => d.close());

@@ -14,7 +14,8 @@ import { symmetricEigenInWorker, type EigenFunction } from '../projection/symmet
 import { jsBatchProjector, type BatchProjector, type BatchProjectorFactory } from '../projection/batch-projector.ts';
 import type { Projection, ProjectionKind } from '../shared/projection-types.ts';
 import type { CopyRow } from '../db/binary-copy.ts';
-import { openSource } from './open-source.ts';
+import { noTextMessage, openSource, type OpenedSource } from './open-source.ts';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { readRecords, type InputFormat } from './read-records.ts';
 import { RejectsWriter } from './rejects-writer.ts';
 import { projectionRequest, storedProjection, storeProjectionOnce } from '../projection/resolve-projection.ts';
@@ -22,7 +23,11 @@ import { StageClock, type Stage } from './stage-clock.ts';
 import { validateRecord, type ValidHeadline } from './validate-record.ts';
 
 export interface IngestOptions {
-  readonly source: string;
+  /**
+   * A path, `-` or an http(s) URL; or a source already opened, as the CLI does before it
+   * opens the database, so an empty or unreachable source is told at once.
+   */
+  readonly source: string | OpenedSource;
   readonly format?: InputFormat;
   readonly rejectsFile: (sourceName: string) => string;
   readonly projection?: ProjectionKind;
@@ -32,6 +37,8 @@ export interface IngestOptions {
   readonly batchSize: number;
   readonly hnsw: HnswParams;
   readonly hnswBuild?: HnswBuildOptions;
+  /** How long an HTTP source may keep the ingest waiting; DEFAULT_SOURCE_TIMEOUT_MS when omitted. */
+  readonly sourceTimeoutMs?: number;
   /** Embedded database only: refuse an ingest that would leave more headlines than this. */
   readonly embeddedMaxHeadlines?: number;
 }
@@ -86,69 +93,73 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
   const clock = new StageClock();
   const started = performance.now();
   const projectionOptions = { modelId: deps.modelId, inputDimensions: USE_DIMENSIONS, kind: options.projection, dimensions: options.dimensions };
-  let projection: Projection | null = await storedProjection(database, projectionOptions);
-  const source = await openSource(options.source);
-  const rejects = new RejectsWriter(options.rejectsFile(source.name));
-  const progress: IngestProgress = { read: 0, loaded: 0, duplicates: 0, rejected: 0, bytesRead: 0, totalBytes: source.totalBytes };
-  const report = () => deps.onProgress?.({ ...progress, bytesRead: source.bytesRead() });
-  const seen = new RecentKeys(SEEN_WINDOW);
-  const loader: HeadlineLoader = await createHeadlineLoader(database);
+  const source = typeof options.source === 'string' ? await openSource(options.source, { timeoutMs: options.sourceTimeoutMs }) : options.source;
+  // Everything opened from here on is closed in the one `finally`, whatever throws first
+  // (the gram, the count): a pooled client left checked out keeps the database from closing.
+  const opened: { rejects?: RejectsWriter; loader?: HeadlineLoader } = {};
   let embedder: Embedder | undefined;
-  // Before a projection exists, embedded rows wait here while PCA accumulates its sample.
-  const fitBuffer: Array<{ rows: Pending[]; vectors: Float32Array[] }> = [];
-  const request = projectionRequest(projectionOptions);
-  const pca = !projection && request.kind === 'pca' ? new PcaAccumulator(projectionOptions.inputDimensions, await deps.createGram?.()) : null;
   let chain: Promise<void> = Promise.resolve();
-  const inFlight: Promise<void>[] = [];
-
-  let projector: Promise<BatchProjector> | undefined;
-  const load = async (rows: readonly Pending[], vectors: readonly Float32Array[]) => {
-    projector ??= (deps.createProjector ?? jsBatchProjector)(projection!);
-    const reduced = await (await projector)(vectors);
-    const copyRows: CopyRow[] = rows.map((r, i) => ({ publishedOn: r.publishedOn, text: r.text, embedding: vectors[i]!, reduced: reduced[i]! }));
-    const inserted = await clock.time('load', () => loader.load(copyRows));
-    progress.loaded += inserted;
-    progress.duplicates += rows.length - inserted; // stored meanwhile by a concurrent ingest
-    report();
-  };
-
-  const fitAndFlush = async () => {
-    const fit = async () => (pca ? pca.fit(request.dimensions, deps.eigen ?? symmetricEigenInWorker) : createProjection(request, [], projectionOptions.inputDimensions));
-    projection = await storeProjectionOnce(database, projectionOptions, fit);
-    for (const b of fitBuffer.splice(0)) await load(b.rows, b.vectors);
-  };
-
-  const handle = async (rows: Pending[], vectors: Float32Array[]) => {
-    if (projection) return load(rows, vectors);
-    fitBuffer.push({ rows, vectors });
-    if (!pca) return fitAndFlush();
-    await pca.add(vectors.slice(0, PCA_SAMPLE_SIZE - pca.count));
-    if (pca.count >= PCA_SAMPLE_SIZE) await fitAndFlush();
-  };
-
-  const limit = database.mode === 'embedded' ? options.embeddedMaxHeadlines : undefined;
-  const stored = limit === undefined ? 0 : await countHeadlines(database.db);
-  let fresh = 0;
-  const submit = async (batch: Pending[]) => {
-    const existing = await clock.time('dedup', () => loader.existing(batch));
-    const rows = batch.filter((r) => !existing.has(r.key));
-    progress.duplicates += batch.length - rows.length;
-    report();
-    if (rows.length === 0) return;
-    fresh += rows.length;
-    // Before these rows are embedded: the new rows so far, extrapolated over the whole
-    // source when its size is known.
-    if (limit !== undefined) checkEmbeddedLimit(limit, stored + estimateTotal(fresh, source.bytesRead(), source.totalBytes));
-    embedder ??= await deps.createEmbedder();
-    clock.start('embed');
-    const vectors = embedder.embed(rows.map((r) => r.text)).finally(() => clock.stop('embed'));
-    vectors.catch(() => undefined); // surfaced through the chain below
-    chain = chain.then(async () => handle(rows, await vectors));
-    inFlight.push(chain);
-    if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
-  };
-
+  let projection: Projection | null = null;
   try {
+    projection = await storedProjection(database, projectionOptions);
+    const rejects = (opened.rejects = new RejectsWriter(options.rejectsFile(source.name)));
+    const progress: IngestProgress = { read: 0, loaded: 0, duplicates: 0, rejected: 0, bytesRead: 0, totalBytes: source.totalBytes };
+    const report = () => deps.onProgress?.({ ...progress, bytesRead: source.bytesRead() });
+    const seen = new RecentKeys(SEEN_WINDOW);
+    const loader: HeadlineLoader = (opened.loader = await createHeadlineLoader(database));
+    // Before a projection exists, embedded rows wait here while PCA accumulates its sample.
+    const fitBuffer: Array<{ rows: Pending[]; vectors: Float32Array[] }> = [];
+    const request = projectionRequest(projectionOptions);
+    const pca = !projection && request.kind === 'pca' ? new PcaAccumulator(projectionOptions.inputDimensions, await deps.createGram?.()) : null;
+    const inFlight: Promise<void>[] = [];
+
+    let projector: Promise<BatchProjector> | undefined;
+    const load = async (rows: readonly Pending[], vectors: readonly Float32Array[]) => {
+      projector ??= (deps.createProjector ?? jsBatchProjector)(projection!);
+      const reduced = await (await projector)(vectors);
+      const copyRows: CopyRow[] = rows.map((r, i) => ({ publishedOn: r.publishedOn, text: r.text, embedding: vectors[i]!, reduced: reduced[i]! }));
+      const inserted = await clock.time('load', () => loader.load(copyRows));
+      progress.loaded += inserted;
+      progress.duplicates += rows.length - inserted; // stored meanwhile by a concurrent ingest
+      report();
+    };
+
+    const fitAndFlush = async () => {
+      const fit = async () => (pca ? pca.fit(request.dimensions, deps.eigen ?? symmetricEigenInWorker) : createProjection(request, [], projectionOptions.inputDimensions));
+      projection = await storeProjectionOnce(database, projectionOptions, fit);
+      for (const b of fitBuffer.splice(0)) await load(b.rows, b.vectors);
+    };
+
+    const handle = async (rows: Pending[], vectors: Float32Array[]) => {
+      if (projection) return load(rows, vectors);
+      fitBuffer.push({ rows, vectors });
+      if (!pca) return fitAndFlush();
+      await pca.add(vectors.slice(0, PCA_SAMPLE_SIZE - pca.count));
+      if (pca.count >= PCA_SAMPLE_SIZE) await fitAndFlush();
+    };
+
+    const limit = database.mode === 'embedded' ? options.embeddedMaxHeadlines : undefined;
+    const stored = limit === undefined ? 0 : await countHeadlines(database.db);
+    let fresh = 0;
+    const submit = async (batch: Pending[]) => {
+      const existing = await clock.time('dedup', () => loader.existing(batch));
+      const rows = batch.filter((r) => !existing.has(r.key));
+      progress.duplicates += batch.length - rows.length;
+      report();
+      if (rows.length === 0) return;
+      fresh += rows.length;
+      // Before these rows are embedded: the new rows so far, extrapolated over the whole
+      // source when its size is known.
+      if (limit !== undefined) checkEmbeddedLimit(limit, stored + estimateTotal(fresh, source.bytesRead(), source.totalBytes));
+      embedder ??= await deps.createEmbedder();
+      clock.start('embed');
+      const vectors = embedder.embed(rows.map((r) => r.text)).finally(() => clock.stop('embed'));
+      vectors.catch(() => undefined); // surfaced through the chain below
+      chain = chain.then(async () => handle(rows, await vectors));
+      inFlight.push(chain);
+      if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
+    };
+
     let batch: Pending[] = [];
     clock.start('read');
     for await (const record of readRecords(source.stream, options.format)) {
@@ -182,6 +193,7 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
       }
     }
     clock.stop('read');
+    if (progress.read === 0 && source.isEmpty()) throw new AppError(ErrorCode.SOURCE_UNREADABLE, noTextMessage(source.name));
     if (batch.length > 0) await submit(batch);
     await chain;
     if (!projection && fitBuffer.length > 0) await fitAndFlush();
@@ -205,8 +217,8 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
     };
   } finally {
     await chain.catch(() => undefined);
-    rejects.close();
-    await loader.close();
+    opened.rejects?.close();
+    await opened.loader?.close();
     await embedder?.close();
     source.stream.destroy();
   }

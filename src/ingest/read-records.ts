@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Parser, type CsvError, type Options } from 'csv-parse';
 import { peekChunk } from './peek-chunk.ts';
+import { withoutBom } from './without-bom.ts';
 
 export type InputFormat = 'csv' | 'tsv';
 
@@ -40,18 +41,19 @@ class LineNumberedParser extends Parser {
 /**
  * Streams records from the Kaggle CSV or the Dataverse TSV. Bytes are decoded as latin1,
  * which maps each byte to one character, so delimiters are found at the byte level and
- * fields can be re-encoded to their exact bytes for UTF-8 validation later. A header row
+ * fields can be re-encoded to their exact bytes for UTF-8 validation later (a byte-order
+ * mark is dropped before the parser, which would otherwise switch to UTF-8). A header row
  * is recognised and skipped; records the parser cannot make sense of come out as
  * `malformed` instead of stopping the stream.
  */
 export async function* readRecords(stream: Readable, format?: InputFormat): AsyncGenerator<SourceRecord> {
   const chosen = format ?? (await sniffFormat(stream));
-  const parser = stream.pipe(
+  const parser = stream.pipe(withoutBom()).pipe(
     new LineNumberedParser({
       encoding: 'latin1',
       delimiter: chosen === 'tsv' ? '\t' : ',',
       raw: true,
-      bom: true,
+      bom: false,
       relax_column_count: true,
       relax_quotes: true,
       skip_records_with_error: true,
@@ -59,11 +61,17 @@ export async function* readRecords(stream: Readable, format?: InputFormat): Asyn
   );
   stream.on('error', (error) => parser.destroy(error));
   let first = true;
+  let previousLine = 0;
   for await (const item of parser as AsyncIterable<Parsed>) {
     if ('skipped' in item) {
-      yield { kind: 'malformed', line: item.line, reason: `malformed ${chosen.toUpperCase()}: ${item.skipped.message}`, raw: stripEol(item.raw) };
+      // The line the record starts on: where the parser gave up can be past the end (an
+      // unterminated quote before a final CRLF is counted a line further).
+      const line = previousLine + 1;
+      previousLine = Math.max(line, item.line);
+      yield { kind: 'malformed', line, reason: `malformed ${chosen.toUpperCase()}: ${item.skipped.message}`, raw: stripEol(item.raw) };
       continue;
     }
+    previousLine = item.line;
     if (first) {
       first = false;
       if (isHeader(item.record)) continue;

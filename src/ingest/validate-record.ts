@@ -1,5 +1,6 @@
 import { normalizeText } from '../embedding/normalize-text.ts';
 import { parseCompactDate } from '../shared/calendar-date.ts';
+import { forbiddenCharacter } from '../shared/forbidden-character.ts';
 
 export interface ValidHeadline {
   readonly publishedOn: string; // YYYY-MM-DD
@@ -24,6 +25,8 @@ export function validateRecord(fields: readonly string[], maxTextLength: number 
   } catch {
     return { ok: false, reason: 'invalid UTF-8 in headline_text' };
   }
+  const forbidden = forbiddenCharacter(decoded);
+  if (forbidden !== null) return { ok: false, reason: `${forbidden} in headline_text` };
   const publishedOn = parseCompactDate(rawDate.trim());
   if (publishedOn === null) return { ok: false, reason: `invalid date ${JSON.stringify(rawDate.slice(0, 20))}: expected a real calendar date YYYYMMDD` };
   const text = normalizeText(decoded);

@@ -2,6 +2,7 @@ import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { normalizeText } from '../embedding/normalize-text.ts';
 import type { DateRange } from '../shared/search-types.ts';
 import { isIsoDate } from '../shared/calendar-date.ts';
+import { forbiddenCharacter } from '../shared/forbidden-character.ts';
 
 const MAX_QUERY_LENGTH = 1000;
 export const MAX_FIRST = 100;
@@ -10,7 +11,15 @@ export const MAX_DEPTH = 1000;
 
 const bad = (message: string) => new AppError(ErrorCode.BAD_USER_INPUT, message);
 
+/** Every free-text argument passes here first: what the database could not hold is refused by name. */
+export function validateText(name: string, value: string): string {
+  const forbidden = forbiddenCharacter(value);
+  if (forbidden !== null) throw bad(`\`${name}\` holds a ${forbidden}, which text here may not contain (see docs/input-rules.md); remove it.`);
+  return value;
+}
+
 export function validateQuery(query: string): string {
+  validateText('query', query);
   if (query.length > MAX_QUERY_LENGTH) throw bad(`\`query\` is ${query.length} characters long; the limit is ${MAX_QUERY_LENGTH}.`);
   const normalized = normalizeText(query);
   if (normalized === '') throw bad('`query` is empty; give some words to search for.');

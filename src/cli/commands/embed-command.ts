@@ -7,6 +7,7 @@ import { normalizeText } from '../../embedding/normalize-text.ts';
 import { project } from '../../projection/projection.ts';
 import type { Projection } from '../../shared/projection-types.ts';
 import { AppError, ErrorCode } from '../../errors/app-error.ts';
+import { forbiddenCharacter } from '../../shared/forbidden-character.ts';
 import { storedProjection } from '../../projection/resolve-projection.ts';
 import { withMigratedDatabase } from '../../app/with-database.ts';
 import type { Act, CommandContext } from '../run-command.ts';
@@ -28,6 +29,7 @@ export function registerEmbedCommand(program: Command, act: Act): void {
         try {
           const lines = readline.createInterface({ input: ctx.io.stdin, crlfDelay: Infinity });
           let chunk: string[] = [];
+          let lineNumber = 0;
           const flush = async (last: boolean) => {
             // A short input is embedded in-process (no worker start-up); long ones use the pool.
             embedder ??= await createEmbedder(ctx.config, ctx.logger, last ? 'query' : 'bulk');
@@ -40,6 +42,10 @@ export function registerEmbedCommand(program: Command, act: Act): void {
             chunk = [];
           };
           for await (const line of lines) {
+            lineNumber++;
+            const forbidden = forbiddenCharacter(line);
+            // Refused, not stripped: the vector would be of another text than the line.
+            if (forbidden !== null) throw new AppError(ErrorCode.BAD_USER_INPUT, `embed: line ${lineNumber} holds a ${forbidden}, which text may not contain (see docs/input-rules.md)`);
             chunk.push(line);
             if (chunk.length >= CHUNK) await flush(false);
           }

@@ -8,6 +8,7 @@ import { DEFAULT_HNSW_PARAMS } from '../../db/hnsw-index.ts';
 import { PROJECTION_KINDS, type ProjectionKind } from '../../shared/projection-types.ts';
 import { formatSummary } from '../../ingest/format-summary.ts';
 import type { InputFormat } from '../../ingest/read-records.ts';
+import { DEFAULT_SOURCE_TIMEOUT_MS, openSource } from '../../ingest/open-source.ts';
 import { DEFAULT_MAX_TEXT_LENGTH } from '../../ingest/validate-record.ts';
 import type { Act } from '../run-command.ts';
 import { buildWorkerCount, positiveInt } from './option-parsers.ts';
@@ -24,6 +25,7 @@ interface IngestFlags {
   efConstruction: number;
   buildWorkers: number;
   quiet?: boolean;
+  sourceTimeout: number;
 }
 
 export function registerIngestCommand(program: Command, act: Act): void {
@@ -40,13 +42,17 @@ export function registerIngestCommand(program: Command, act: Act): void {
     .option('--m <n>', 'HNSW m (graph degree) when the index is built', positiveInt, DEFAULT_HNSW_PARAMS.m)
     .option('--ef-construction <n>', 'HNSW ef_construction when the index is built', positiveInt, DEFAULT_HNSW_PARAMS.efConstruction)
     .option('--build-workers <n>', 'parallel workers for the HNSW build on a server (the database host\'s cores - 1)', buildWorkerCount, DEFAULT_HNSW_BUILD.workers)
+    .option('--source-timeout <seconds>', 'give up an http(s) source that sends nothing for this long', positiveInt, DEFAULT_SOURCE_TIMEOUT_MS / 1000)
     .option('--quiet', 'no progress output')
     .action((source: string, flags: IngestFlags) =>
       act(async ({ config: environment, logger, io, out }) => {
         const config = flags.model ? { ...environment, embedModel: flags.model } : environment;
+        // Opened before the database, which can take seconds to start: an empty or
+        // unreachable source is told at once.
+        const opened = await openSource(source, { timeoutMs: flags.sourceTimeout * 1000 });
         const summary = await withDatabase(config, logger, (database) =>
           runIngest(config, logger, database, {
-            source,
+            source: opened,
             format: flags.format,
             rejects: flags.rejects,
             projection: flags.projection,
@@ -55,9 +61,10 @@ export function registerIngestCommand(program: Command, act: Act): void {
             batchSize: flags.batchSize,
             hnsw: { m: flags.m, efConstruction: flags.efConstruction },
             hnswBuild: { workers: flags.buildWorkers },
+            sourceTimeoutMs: flags.sourceTimeout * 1000,
             progress: flags.quiet ? 'quiet' : io.stderr.isTTY ? 'tty' : 'log',
           }),
-        );
+        ).finally(() => opened.stream.destroy());
         for (const line of formatSummary(summary)) out(line);
       }),
     );
