@@ -11,6 +11,14 @@ export interface HeadlinesTable {
   embedding: VectorLiteral;
   embedding_reduced: VectorLiteral;
   created_at: Generated<Date>;
+  /** to_tsvector('headline_words', text), for full-text queries; see migration 0006. */
+  text_search: GeneratedAlways<string>;
+}
+
+/** Headlines per day, kept by triggers on headlines: the denominator of a timeline's share. */
+export interface HeadlineDaysTable {
+  published_on: ColumnType<string, string, string>;
+  headlines: number;
 }
 
 export interface ProjectionTable {
@@ -41,6 +49,7 @@ export interface SearchQueriesTable {
 
 export interface DB {
   headlines: HeadlinesTable;
+  headline_days: HeadlineDaysTable;
   search_queries: SearchQueriesTable;
   projection: ProjectionTable;
   projection_basis: ProjectionBasisTable;

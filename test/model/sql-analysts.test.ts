@@ -9,11 +9,11 @@ import type { SearchRow } from '../support/search-row.ts';
 import { makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from '../support/test-databases.ts';
 
 
-/** The SQL blocks of README's "For SQL analysts", by their `analyst-example` marker. */
-function readmeExamples(): Map<string, string[]> {
-  const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+/** The SQL blocks of docs/sql.md, the analysts' guide, by their `analyst-example` marker. */
+function guideExamples(): Map<string, string[]> {
+  const guide = fs.readFileSync(new URL('../../docs/sql.md', import.meta.url), 'utf8');
   const examples = new Map<string, string[]>();
-  for (const m of readme.matchAll(/<!-- analyst-example: ([\w-]+) -->\s*```sql\n([\s\S]*?)```/g)) {
+  for (const m of guide.matchAll(/<!-- analyst-example: ([\w-]+) -->\s*```sql\n([\s\S]*?)```/g)) {
     examples.set(m[1]!, m[2]!.split(/;\s*(?:\n|$)/).map((s) => s.trim()).filter(Boolean));
   }
   return examples;
@@ -141,8 +141,8 @@ for (const mode of ['embedded', 'server'] as const) {
       await assert.rejects(client.query('select * from search_by_query($1)', [bad]), /could not be embedded/);
     });
 
-    test('README examples run as the analyst role and give the documented kind of result', async () => {
-      const examples = readmeExamples();
+    test('docs/sql.md examples run as the analyst role and give the documented kind of result', async () => {
+      const examples = guideExamples();
       assert.deepEqual([...examples.keys()].sort(), ['coverage', 'name-per-year', 'similar', 'text-search', 'watchlist']);
       const results = new Map<string, Array<Record<string, unknown>>>();
       for (const [name, statements] of examples) {
