@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -11,8 +10,10 @@ import type { Database } from '../db/open-database.ts';
 import type { ReadRouter } from '../db/read-router.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import type { QueryEmbedder } from '../embedding/query-embedder.ts';
+import { apiSchema } from '../graphql/api-schema.ts';
 import { createFormatError } from '../graphql/format-error.ts';
 import type { GraphqlContext } from '../graphql/graphql-context.ts';
+import { operationLabel } from '../graphql/operation-label.ts';
 import { resolvers } from '../graphql/resolvers.ts';
 import type { Logger } from '../logger.ts';
 import { SearchService } from '../search/search-service.ts';
@@ -21,7 +22,6 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { createReadinessProbe } from './readiness-probe.ts';
 import { mountWebPages } from './web-pages.ts';
 
-const SCHEMA_FILE = new URL('../../schema.graphql', import.meta.url);
 const BODY_LIMIT = '64kb';
 
 export interface ApiServerDeps {
@@ -56,12 +56,13 @@ export interface ApiServer {
 export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const app = express();
   const settings = deps.settings ?? parseConfig({});
-  const metrics = createMetrics(deps.database.pool, deps.reads);
+  const schema = apiSchema();
+  const metrics = createMetrics(deps.database.pool, deps.reads, schema.rootFields);
   const protection = createApiProtection(settings, metrics.registry, deps.logger);
   const httpServer = http.createServer(protection.serverOptions, app);
   const search = new SearchService({ db: deps.reads?.db ?? deps.database.db, replicaLagMs: deps.reads?.replicaCount ? () => deps.reads!.replicaLagMs() : undefined, embedder: deps.embedder, modelId: deps.modelId, instrumentation: metrics.instrumentation, onQuery: deps.onQuery, collapseSimilarity: settings.collapseSimilarity });
   const apollo = new ApolloServer<GraphqlContext>({
-    typeDefs: fs.readFileSync(SCHEMA_FILE, 'utf8'),
+    typeDefs: schema.sdl,
     resolvers,
     includeStacktraceInErrorResponses: false,
     // Shutdown is ours (serve-command): drain, then close the embedder and the database.
@@ -70,7 +71,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     // Apollo's own landing page loads its sandbox from a CDN: only on request (GRAPHQL_IDE=apollo).
     // No field has cache hints, so Apollo's cache-control plugin would only wrap every
     // resolver to work out `no-store`: that header is set directly instead.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), noStorePlugin, metricsPlugin(metrics), ...(settings.graphqlIde === 'apollo' ? [] : [ApolloServerPluginLandingPageDisabled()])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), noStorePlugin, metricsPlugin(metrics, new Set(schema.rootFields)), ...(settings.graphqlIde === 'apollo' ? [] : [ApolloServerPluginLandingPageDisabled()])],
     ...protection.apolloOptions,
   });
   await apollo.start();
@@ -136,15 +137,14 @@ const noStorePlugin: ApolloServerPlugin<GraphqlContext> = {
   },
 };
 
-function metricsPlugin(metrics: Metrics): ApolloServerPlugin<GraphqlContext> {
+/** Requests by root field (a fixed set), never by the operation name the client wrote. */
+function metricsPlugin(metrics: Metrics, rootFields: ReadonlySet<string>): ApolloServerPlugin<GraphqlContext> {
   return {
     async requestDidStart() {
       const started = performance.now();
       return {
-        async willSendResponse({ operationName, operation, errors }) {
-          const firstField = operation?.selectionSet.selections.find((s) => s.kind === 'Field');
-          const name = operationName ?? (firstField && 'name' in firstField ? firstField.name.value : 'unknown');
-          metrics.observeRequest(name, errors && errors.length > 0 ? 'error' : 'ok', (performance.now() - started) / 1000);
+        async willSendResponse({ operation, errors }) {
+          metrics.observeRequest(operationLabel(operation, rootFields), errors && errors.length > 0 ? 'error' : 'ok', (performance.now() - started) / 1000);
         },
       };
     },
