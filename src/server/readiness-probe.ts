@@ -1,7 +1,6 @@
 import type { Database } from '../db/open-database.ts';
-import type { ReadRouter } from '../db/read-router.ts';
 import type { ModelState } from '../embedding/query-embedder.ts';
-import { checkReadiness, type Readiness } from './readiness.ts';
+import { checkReadiness, type Readiness, type ReadinessOptions } from './readiness.ts';
 
 /** Migrations are only ever added, so a clean check stays good for a while; the database itself is asked on every probe. */
 const MIGRATIONS_RECHECK_MS = 30_000;
@@ -10,11 +9,11 @@ const MIGRATIONS_RECHECK_MS = 30_000;
  * /readyz as probed every few seconds, also while the server is busy: the full check, but
  * the migrations part (several catalog queries) at most every 30 s once it came back clean.
  */
-export function createReadinessProbe(database: Database, model: () => ModelState, reads?: ReadRouter): () => Promise<Readiness> {
+export function createReadinessProbe(database: Database, model: () => ModelState, options: Pick<ReadinessOptions, 'reads' | 'modelMismatch'> = {}): () => Promise<Readiness> {
   let migrationsCurrentUntil = 0;
   return async () => {
     const full = performance.now() >= migrationsCurrentUntil;
-    const readiness = await checkReadiness(database, model, { migrationsKnownCurrent: !full, reads });
+    const readiness = await checkReadiness(database, model, { ...options, migrationsKnownCurrent: !full });
     if (full && readiness.checks.database === 'ok' && readiness.checks.migrations === 'ok') migrationsCurrentUntil = performance.now() + MIGRATIONS_RECHECK_MS;
     return readiness;
   };

@@ -81,7 +81,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  const readinessProbe = createReadinessProbe(deps.database, () => deps.embedder.model, deps.reads);
+  const readinessProbe = createReadinessProbe(deps.database, () => deps.embedder.model, { reads: deps.reads, modelMismatch: () => search.modelMismatch() });
   app.get('/readyz', async (_req, res) => {
     const readiness = await readinessProbe();
     res.status(readiness.ready ? 200 : 503).json(readiness);
