@@ -90,7 +90,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   mountWebPages(app, settings.graphqlIde);
-  app.use('/graphql', ...protection.beforeBody, express.json({ limit: BODY_LIMIT }), ...protection.afterBody, expressMiddleware(apollo, { context: async () => ({ search }) }));
+  app.use('/graphql', ...protection.beforeBody, express.json({ limit: BODY_LIMIT }), ...protection.afterBody, protection.guarded(expressMiddleware(apollo, { context: async () => ({ search }) })));
   app.use(protection.countErrors);
   app.use(jsonErrors);
 
