@@ -75,7 +75,7 @@ export class SearchService {
     const after = page.after ? decodeCursor(page.after, fingerprint) : null;
     await this.checkModel();
     // Every mode embeds: edges carry the similarity, and keyword ties are broken by it.
-    const embedding = await this.instrumentation.embedding(() => this.deps.embedder.embedQuery(normalized));
+    const embedding = await this.embed(normalized);
     this.deps.onQuery?.(query, embedding);
     const ranking = (k: number) => this.db(`${mode.toLowerCase()}_search`, () => searchByMode(this.deps.db, mode, normalized, embedding, k, range, page.matchedTerms ?? true));
     if (page.collapse) return this.collapsedPage(ranking, after, first, fingerprint);
@@ -88,7 +88,7 @@ export class SearchService {
     const { bucket, top, range } = this.timelineArgs(request);
     await this.checkModel();
     // Not recorded by onQuery: a timeline is a facet of a search, which records the query itself.
-    const embedding = await this.instrumentation.embedding(() => this.deps.embedder.embedQuery(normalized));
+    const embedding = await this.embed(normalized);
     return this.db('semantic_timeline', () => semanticTimeline(this.deps.db, embedding, bucket, top, range));
   }
 
@@ -198,6 +198,19 @@ export class SearchService {
     const offset = after?.rank ?? 0;
     if (offset >= MAX_DEPTH) throw new AppError(ErrorCode.BAD_USER_INPUT, `Paging reaches the first ${MAX_DEPTH} results only.`);
     return Math.min(offset + first, MAX_DEPTH) + 1;
+  }
+
+  /**
+   * The query's vector. A model that failed to load is the operator's to fix: the client is
+   * told so in a fixed sentence, and the reason goes to the log (and /readyz), not to it.
+   */
+  private async embed(normalized: string): Promise<Float32Array> {
+    try {
+      return await this.instrumentation.embedding(() => this.deps.embedder.embedQuery(normalized));
+    } catch (error) {
+      if (isAppError(error, ErrorCode.SERVICE_UNAVAILABLE)) throw new AppError(ErrorCode.MODEL_UNAVAILABLE, 'The query model is not available on this server; its operator has been told.', { cause: error });
+      throw error;
+    }
   }
 
   private async db<T>(query: string, work: () => Promise<T>): Promise<T> {

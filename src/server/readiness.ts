@@ -30,6 +30,8 @@ export interface ReadinessOptions {
   readonly reads?: ReadRouter;
   /** Why the stored vectors cannot be ranked against this server's model, or null (SearchService.modelMismatch). */
   readonly modelMismatch?: () => Promise<string | null>;
+  /** Told the driver's error when the database is unreachable: /readyz only says which kind of failure it is. */
+  readonly onDatabaseError?: (error: unknown) => void;
 }
 
 /**
@@ -38,6 +40,7 @@ export interface ReadinessOptions {
  */
 export async function checkReadiness(database: Database, model: () => ModelState, options: ReadinessOptions = {}): Promise<Readiness> {
   const health = await checkDatabase(database.db, options);
+  if (health.error !== undefined) options.onDatabaseError?.(health.error);
   const state = model();
   const mismatch = health.database === 'ok' && options.modelMismatch ? await options.modelMismatch() : null;
   const modelCheck = mismatch !== null ? `mismatch: ${mismatch}` : state.state === 'ready' ? 'ok' : state.state === 'failed' ? `failed: ${state.reason}` : 'loading';

@@ -4,11 +4,12 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { parseConfig, type Config } from '../config/parse-config.ts';
 import type { Database } from '../db/open-database.ts';
 import type { ReadRouter } from '../db/read-router.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { describeError } from '../errors/describe-error.ts';
 import type { QueryEmbedder } from '../embedding/query-embedder.ts';
 import { apiSchema } from '../graphql/api-schema.ts';
 import { createFormatError } from '../graphql/format-error.ts';
@@ -18,8 +19,10 @@ import { resolvers } from '../graphql/resolvers.ts';
 import type { Logger } from '../logger.ts';
 import { SearchService } from '../search/search-service.ts';
 import { createApiProtection, type ApiSettings } from './api-protection.ts';
+import { jsonErrors } from './json-errors.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createReadinessProbe } from './readiness-probe.ts';
+import { requestIdContext } from './request-id-context.ts';
 import { mountWebPages } from './web-pages.ts';
 
 const BODY_LIMIT = '64kb';
@@ -67,7 +70,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     includeStacktraceInErrorResponses: false,
     // Shutdown is ours (serve-command): drain, then close the embedder and the database.
     stopOnTerminationSignals: false,
-    formatError: createFormatError((error) => deps.logger.error(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`), { hideSchemaDetails: settings.production }),
+    formatError: createFormatError((error) => deps.logger.error(`unexpected error: ${describeError(error)}`, { reqId: requestIdContext.current() }), { hideSchemaDetails: settings.production }),
     // Apollo's own landing page loads its sandbox from a CDN: only on request (GRAPHQL_IDE=apollo).
     // No field has cache hints, so Apollo's cache-control plugin would only wrap every
     // resolver to work out `no-store`: that header is set directly instead.
@@ -81,7 +84,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  const readinessProbe = createReadinessProbe(deps.database, () => deps.embedder.model, { reads: deps.reads, modelMismatch: () => search.modelMismatch() });
+  const readinessProbe = createReadinessProbe(deps.database, () => deps.embedder.model, deps.logger, { reads: deps.reads, modelMismatch: () => search.modelMismatch() });
   app.get('/readyz', async (_req, res) => {
     const readiness = await readinessProbe();
     res.status(readiness.ready ? 200 : 503).json(readiness);
@@ -90,9 +93,9 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   mountWebPages(app, settings.graphqlIde);
-  app.use('/graphql', ...protection.beforeBody, express.json({ limit: BODY_LIMIT }), ...protection.afterBody, protection.guarded(expressMiddleware(apollo, { context: async () => ({ search }) })));
+  app.use('/graphql', ...protection.beforeBody, express.json({ limit: BODY_LIMIT }), ...protection.afterBody, requestIdContext.middleware, protection.guarded(expressMiddleware(apollo, { context: async () => ({ search }) })));
   app.use(protection.countErrors);
-  app.use(jsonErrors);
+  app.use(jsonErrors(deps.logger, BODY_LIMIT));
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -118,13 +121,6 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     close: () => apollo.stop(),
   };
 }
-
-/** Request-level failures (body too large, malformed JSON) as GraphQL-shaped JSON, no stack. */
-const jsonErrors: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, _next) => {
-  const status = error.status ?? 500;
-  const message = error.type === 'entity.too.large' ? `Request body exceeds ${BODY_LIMIT}.` : status < 500 ? 'Malformed request.' : 'Internal server error';
-  res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
-};
 
 /** What Apollo's cache-control plugin answers when no field carries a cache hint. */
 const noStorePlugin: ApolloServerPlugin<GraphqlContext> = {
