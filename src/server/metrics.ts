@@ -38,7 +38,10 @@ export function createMetrics(pool: pg.Pool, reads: ReadRouter | undefined, oper
   });
   if (reads && reads.replicaCount > 0) registerReadPoolMetrics(registry, reads);
   const labels = new Set([...operations, OTHER_OPERATION]);
-  for (const operation of labels) for (const outcome of ['ok', 'error']) requests.inc({ operation, outcome }, 0);
+  for (const operation of labels) {
+    for (const outcome of ['ok', 'error']) requests.inc({ operation, outcome }, 0);
+    duration.zero({ operation });
+  }
 
   const timed = async <T>(end: () => void, work: () => Promise<T>) => {
     try {
