@@ -19,6 +19,7 @@ import { resolvers } from '../graphql/resolvers.ts';
 import type { Logger } from '../logger.ts';
 import { SearchService } from '../search/search-service.ts';
 import { createApiProtection, type ApiSettings } from './api-protection.ts';
+import { cancelOnHangUp } from './cancel-on-hang-up.ts';
 import { jsonErrors } from './json-errors.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createReadinessProbe } from './readiness-probe.ts';
@@ -93,7 +94,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   mountWebPages(app, settings.graphqlIde);
-  app.use('/graphql', ...protection.beforeBody, express.json({ limit: BODY_LIMIT }), ...protection.afterBody, requestIdContext.middleware, protection.guarded(expressMiddleware(apollo, { context: async () => ({ search }) })));
+  app.use('/graphql', ...protection.beforeBody, express.json({ limit: BODY_LIMIT }), ...protection.afterBody, requestIdContext.middleware, protection.guarded(cancelOnHangUp(expressMiddleware(apollo, { context: async () => ({ search }) }))));
   app.use(protection.countErrors);
   app.use(jsonErrors(deps.logger, BODY_LIMIT));
 
