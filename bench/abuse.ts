@@ -1,7 +1,10 @@
 // npm run bench:abuse — the API under abuse, against a real server (NODE_ENV=production,
 // TRUST_PROXY=loopback, default limits) on the 98,908-row sample in PostgreSQL. Normal
 // traffic (distinct searches from many client addresses at concurrency 64) runs once alone
-// and once while abusive requests arrive. Prints figures; asserts nothing.
+// and once while abusive requests arrive. Then the hardening cases: /metrics after 1,000
+// distinct operation names, and the statements left running by a client that hangs up on
+// slow operations. Prints figures; asserts nothing.
+// HEADLINES_SAMPLE_CSV: the sample's path (required: query texts come from it).
 // BENCH_CORPUS_URL: the loaded sample (default hs_bench_corpus next to BENCH_DATABASE_URL).
 // BENCH_SECONDS (60) per phase, BENCH_ABUSE_RATE (5) requests/s per abuse stream, BENCH_PORT (0),
 // BENCH_NODE_ARGS: extra node options for the server (e.g. --cpu-prof), BENCH_LOG_LEVEL (info).
@@ -18,7 +21,11 @@ import { checkOperationLimits } from '../src/graphql/check-operation-limits.ts';
 import { ADMIN_URL } from './bench-databases.ts';
 import { percentile } from './stats.ts';
 
-const SAMPLE = '../shared/data/abcnews-sample.csv';
+const SAMPLE = process.env.HEADLINES_SAMPLE_CSV;
+if (!SAMPLE || !fs.existsSync(SAMPLE)) {
+  console.error(`bench:abuse needs HEADLINES_SAMPLE_CSV, the path of the 98,908-row abcnews sample CSV (${SAMPLE ? `${SAMPLE} does not exist` : 'unset'})`);
+  process.exit(2);
+}
 const ROWS = 98_908;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const ABUSE_RATE = Number(process.env.BENCH_ABUSE_RATE ?? 5);
@@ -36,6 +43,7 @@ const normalBody = () => JSON.stringify({ query: SEARCH, variables: { q: queries
 
 // ---- the abusive documents -------------------------------------------------------------
 const aliasBomb = `{ ${Array.from({ length: 500 }, (_, i) => `a${i}: search(query: "bushfire threatens homes", first: 100) { edges { node { id text } } }`).join(' ')} }`;
+const twelveTimelines = `{ ${Array.from({ length: 12 }, (_, i) => `t${i}: timeline(query: "bushfire threatens homes", top: 5000, bucket: DAY) { period count }`).join(' ')} }`;
 // Documents start with a distinct comment per request, so that none is served from Apollo's
 // cache of validated documents (comments are not tokens).
 const ABUSE: Record<string, (n: number) => string> = {
@@ -44,6 +52,7 @@ const ABUSE: Record<string, (n: number) => string> = {
   'deep introspection (__schema cycles)': (n) => JSON.stringify({ query: `# ${n}\n{ __schema { types ${'{ fields { type '.repeat(30)}{ name }${' } }'.repeat(30)} } }` }),
   'long document (60 kB, 5,400 fields)': (n) => JSON.stringify({ query: `# ${n}\n{ ${'__typename '.repeat(5400)}}` }),
   'duplicate fields at the limits (accepted)': (n) => JSON.stringify({ query: `# ${n}\n{ search(query: "storm damage", first: 1) { edges { ${'node { id } '.repeat(95)}} } }` }),
+  'twelve aliased timeline(top: 5000, bucket: DAY)': (n) => JSON.stringify({ query: `# ${n}\n${twelveTimelines}` }),
   'batched array (100 operations)': () => JSON.stringify(Array.from({ length: 100 }, () => ({ query: SEARCH, variables: { q: 'floods' } }))),
   '64 kB body (63 kB query text)': () => JSON.stringify({ query: SEARCH, variables: { q: 'x'.repeat(63_000) } }),
   'over 64 kB body': () => JSON.stringify({ query: SEARCH, variables: { q: 'x'.repeat(70_000) } }),
@@ -257,6 +266,59 @@ async function rejectionTimes(url: string, body: (n: number) => string, n: numbe
   return tally;
 }
 
+// ---- hardening cases ---------------------------------------------------------------------
+async function metricsSize(url: string): Promise<{ lines: number; bytes: number }> {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text());
+  return { lines: text.split('\n').length, bytes: Buffer.byteLength(text) };
+}
+
+/** /metrics before and after `n` requests each with an operation name of its own. */
+async function distinctOperationNames(url: string, n: number): Promise<{ before: { lines: number; bytes: number }; after: { lines: number; bytes: number }; codes: string }> {
+  const before = await metricsSize(url);
+  const tally = new Tally();
+  for (let i = 0; i < n; i++) tally.add(await request(`${url}/graphql`, 'POST', JSON.stringify({ query: `query Op${i}X { headline(id: "1") { id } }` }), { 'x-forwarded-for': ip(400_000 + i) }));
+  return { before, after: await metricsSize(url), codes: tally.codesText() };
+}
+
+/**
+ * `n` slow operations sent at once (a timeline of the top 5,000 by day each, within the
+ * budget), the client hanging up on each once it is sent; meanwhile the corpus database's
+ * running statements (pg_stat_activity) are sampled until none is left.
+ */
+async function hangUps(url: string, databaseUrl: string, n: number): Promise<{ peak: number; samples: number; seconds: number }> {
+  const observer = new pg.Client({ connectionString: databaseUrl });
+  await observer.connect();
+  const running = async () => (await observer.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and state = 'active' and pid <> pg_backend_pid()`)).rows[0]!.n;
+  let peak = 0;
+  let samples = 0;
+  let sampling = true;
+  const started = performance.now();
+  const sampler = (async () => {
+    while (sampling) {
+      peak = Math.max(peak, await running());
+      samples++;
+      await sleep(5);
+    }
+  })();
+  await Promise.all(
+    Array.from({ length: n }, (_, i) => {
+      const body = JSON.stringify({ query: `{ timeline(query: ${JSON.stringify(queries[i % queries.length])}, top: 5000, bucket: DAY) { period count } }` });
+      return new Promise<void>((resolve) => {
+        const req = http.request(`${url}/graphql`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-forwarded-for': ip(500_000 + i) } });
+        req.on('error', () => resolve());
+        req.on('close', () => resolve());
+        req.end(body, () => setTimeout(() => req.destroy(), 50));
+      });
+    }),
+  );
+  // The work the hung-up operations started goes on until it ends: sample until none is left.
+  for (let quiet = 0; quiet < 20; await sleep(20)) quiet = (await running()) === 0 ? quiet + 1 : 0;
+  sampling = false;
+  await sampler;
+  await observer.end();
+  return { peak, samples, seconds: (performance.now() - started) / 1000 };
+}
+
 const f1 = (x: number) => x.toFixed(1);
 const healthText = (h: Awaited<ReturnType<typeof probeHealth>>) =>
   `/healthz p50 ${f1(percentile(h.healthz, 50))} ms, p99 ${f1(percentile(h.healthz, 99))} ms, max ${f1(Math.max(...h.healthz))} ms; /readyz p50 ${f1(percentile(h.readyz, 50))} ms, p99 ${f1(percentile(h.readyz, 99))} ms, max ${f1(Math.max(...h.readyz))} ms; ${h.failures} failed probes`;
@@ -297,6 +359,12 @@ const unloaded = new Map<string, Tally>();
 for (const [name, body] of Object.entries(ABUSE)) if (!name.includes('accepted')) unloaded.set(name, await rejectionTimes(server.url, body, 200));
 console.log('\nrefusals, unloaded server (200 sequential requests each, client-measured round trip on a kept-alive connection):');
 for (const [name, t] of unloaded) console.log(`  ${name}: ${t.codesText()}; p50 ${f1(percentile(t.ms, 50))} ms, p99 ${f1(percentile(t.ms, 99))} ms`);
+
+const names = await distinctOperationNames(server.url, 1000);
+console.log(`\n/metrics: ${names.before.lines.toLocaleString('en-US')} lines, ${names.before.bytes.toLocaleString('en-US')} bytes; after 1,000 requests with distinct operation names (${names.codes}): ${names.after.lines.toLocaleString('en-US')} lines, ${names.after.bytes.toLocaleString('en-US')} bytes`);
+const HANG_UPS = 60;
+const hung = await hangUps(server.url, corpus, HANG_UPS);
+console.log(`hang-ups: ${HANG_UPS} timeline(top: 5000, bucket: DAY) sent at once, the client gone 50 ms after each; peak running statements in pg_stat_activity ${hung.peak} (MAX_CONCURRENT_OPERATIONS ${config.concurrency.maxInFlight}, pool 8), ${hung.samples} samples over ${f1(hung.seconds)} s until none was left`);
 
 const [baseline, baselineHealth] = await Promise.all([normalTraffic(server.url, SECONDS), probeHealth(server.url, Date.now() + SECONDS * 1000)]);
 const memoryBefore = await memory(server.url, pid);

@@ -92,9 +92,22 @@ test('API protection: explicit values are parsed', () => {
   assert.deepEqual(config.corsOrigins, ['https://app.example.com', 'http://localhost:5173']);
   assert.equal(config.requestTimeoutMs, 2500);
   assert.equal(parseConfig({ CORS_ORIGINS: '*' }).corsOrigins, '*');
-  assert.equal(parseConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
   assert.equal(parseConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
   assert.deepEqual(parseConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8, 192.0.2.7' }).trustProxy, ['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.7']);
+});
+
+test('TRUST_PROXY=true is refused at start, naming the safe forms (a hop count, proxy addresses or subnets)', () => {
+  for (const raw of ['true', 'TRUE', ' True ']) {
+    assert.throws(
+      () => parseConfig({ TRUST_PROXY: raw }),
+      (error: unknown) => {
+        assert.ok(isAppError(error, 'CONFIG_INVALID'));
+        assert.match(error.message, /TRUST_PROXY=true .*X-Forwarded-For.*number of proxy hops.*addresses or subnets \(10\.0\.0\.0\/8, loopback, uniquelocal\)/);
+        return true;
+      },
+    );
+  }
+  assert.equal(parseConfig({ TRUST_PROXY: '1' }).trustProxy, 1);
 });
 
 test('API protection: every bad variable is named in one error', () => {

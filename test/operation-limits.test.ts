@@ -6,6 +6,7 @@ import { isAppError } from '../src/errors/app-error.ts';
 import { checkOperationLimits } from '../src/graphql/check-operation-limits.ts';
 import { countTokens } from '../src/graphql/count-tokens.ts';
 import { measureOperation } from '../src/graphql/measure-operation.ts';
+import { encodeCursor } from '../src/search/cursor.ts';
 import { silentLogger } from '../src/logger.ts';
 import { startApiServer, type ApiServer } from '../src/server/start-api-server.ts';
 import { countingEmbedder, loadRandomHeadlines, type CountingEmbedder } from './support/api-fixture.ts';
@@ -23,11 +24,34 @@ test('cost: search and similar count first (default 10, literal, variable, varia
   assert.equal(measure(SEARCH, { q: 'x', first: null }).cost, 20);
   assert.equal(measure('query($n: Int = 30) { similar(id: "1", first: $n) { edges { cursor } } }').cost, 40);
   assert.equal(measure('{ search(query: "x", first: 100) { edges { cursor } } stats { headlines } headline(id: "1") { id } __typename }').cost, 121);
-  // Values the service refuses anyway are counted at the maximum, never below it.
+  // Values the service refuses anyway are counted at the nearest bound.
   assert.equal(measure(SEARCH, { q: 'x', first: 5000 }).cost, 110);
-  assert.equal(measure(SEARCH, { q: 'x', first: 'ten' }).cost, 110);
-  assert.equal(measure('{ search(query: "x", first: 2.5) { edges { cursor } } }').cost, 110);
   assert.equal(measure(SEARCH, { q: 'x', first: -3 }).cost, 11);
+  // Values that are not an Int never reach a resolver: Apollo refuses them (below, over HTTP).
+  assert.equal(measure(SEARCH, { q: 'x', first: 'ten' }).cost, 0);
+  assert.equal(measure('{ search(query: "x", first: 2.5) { edges { cursor } } }').cost, 0);
+});
+
+/** A cursor as the service writes it, continuing after `rank`. */
+const cursorAt = (rank: number) => encodeCursor({ rank, score: 0.5, similarity: 0.5, id: '1' }, 'any-search');
+
+test('cost follows the work: timeline top and bucket, collapse, and the depth a cursor continues from (docs/api-limits.md)', () => {
+  const timeline = (args: string) => measure(`{ timeline(query: "x"${args}) { period count } }`).cost;
+  assert.equal(timeline(''), 30, 'top 1000 by default');
+  assert.equal(timeline(', top: 2000'), 90);
+  assert.equal(timeline(', top: 5000'), 510);
+  assert.equal(timeline(', top: 5000, bucket: DAY'), 560);
+  assert.equal(timeline(', top: 50000'), 510, 'past the maximum: counted at the maximum');
+  assert.equal(measure('query($t: Int) { similarTimeline(id: "1", top: $t, bucket: MONTH) { period } }', { t: 3000 }).cost, 190);
+  const twelve = `{ ${Array.from({ length: 12 }, (_, i) => `t${i}: timeline(query: "x", top: 5000, bucket: DAY) { period count }`).join(' ')} }`;
+  assert.equal(measure(twelve).cost, 12 * 560);
+  assert.equal(measure('{ search(query: "x", collapse: true) { edges { cursor } } }').cost, 220);
+  assert.equal(measure('{ search(query: "x", collapse: false) { edges { cursor } } }').cost, 20);
+  assert.equal(measure(SEARCH, { q: 'x', after: cursorAt(10) }).cost, 21);
+  assert.equal(measure(SEARCH, { q: 'x', first: 100, after: cursorAt(900) }).cost, 200);
+  assert.equal(measure('query($a: String) { similar(id: "1", after: $a) { edges { cursor } } }', { a: cursorAt(995) }).cost, 120);
+  assert.equal(measure(SEARCH, { q: 'x', after: cursorAt(10 ** 9) }).cost, 120, 'a forged depth counts at the deepest reachable');
+  assert.equal(measure(SEARCH, { q: 'x', after: 'not a cursor' }).cost, 20, 'refused by the service before any work');
 });
 
 test('aliases, depth and fields, fragments expanded; introspection is not depth', () => {
@@ -148,5 +172,23 @@ describeEachDatabase('operation limits over HTTP', (get) => {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     assert.match(metrics, /headline_search_rejected_requests_total\{reason="too_expensive"\} 3\b/);
     assert.match(metrics, /headline_search_rejected_requests_total\{reason="batched"\} 1\b/);
+  });
+
+  test('the arguments that drive the work are charged before any work: twelve timelines of top 5000, collapse, a deep cursor', async () => {
+    const before = { embeds: embedder.calls, queries };
+    const twelve = `{ ${Array.from({ length: 12 }, (_, i) => `t${i}: timeline(query: "bushfire", top: 5000, bucket: DAY) { period count }`).join(' ')} }`;
+    const collapsed = `{ ${Array.from({ length: 5 }, (_, i) => `c${i}: search(query: "bushfire", first: 10, collapse: true) { edges { cursor } }`).join(' ')} }`;
+    const deep = `query($a: String) { ${Array.from({ length: 9 }, (_, i) => `d${i}: search(query: "bushfire", first: 10, after: $a) { edges { cursor } }`).join(' ')} }`;
+    for (const [body, cost] of [[{ query: twelve }, '6,720'], [{ query: collapsed }, '1,100'], [{ query: deep, variables: { a: cursorAt(999) } }, '1,080']] as const) {
+      const { status, body: answer } = await post(body);
+      assert.equal(status, 400);
+      assert.equal(answer.errors?.[0]?.extensions?.code, 'OPERATION_TOO_EXPENSIVE');
+      assert.match(answer.errors![0]!.message, new RegExp(`cost ${cost} \\(limit 1,000\\)`));
+    }
+    const invalid = await post({ query: SEARCH, variables: { q: 'floods', first: 'ten' } });
+    assert.equal(invalid.body.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', 'a value that is not an Int is refused by Apollo');
+    assert.deepEqual({ embeds: embedder.calls, queries }, before, 'no embedding and no database query');
+    const one = await post({ query: '{ timeline(query: "bushfire", top: 5000, bucket: DAY) { period count } }' });
+    assert.equal(one.body.errors, undefined, 'one such timeline is within the budget');
   });
 });

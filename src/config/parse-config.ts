@@ -35,8 +35,11 @@ export interface ConcurrencySettings {
   readonly maxQueued: number;
 }
 
-/** Express's `trust proxy`: false, true, a hop count, or addresses/subnets/keywords of trusted proxies. */
-export type TrustProxy = boolean | number | readonly string[];
+/**
+ * Express's `trust proxy`: false, a hop count, or addresses/subnets/keywords of trusted
+ * proxies. Never `true`: that takes the leftmost X-Forwarded-For entry, which the client writes.
+ */
+export type TrustProxy = false | number | readonly string[];
 
 export interface Config {
   /** Unset: the embedded PGlite database under `dataDir`. */
@@ -267,12 +270,16 @@ const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
   if (raw === undefined || raw.toLowerCase() === 'false') return false;
-  if (raw.toLowerCase() === 'true') return true;
+  if (raw.toLowerCase() === 'true') {
+    // As express-rate-limit refuses it (ERR_ERL_PERMISSIVE_TRUST_PROXY): every client could pick its own rate-limit key.
+    problems.push(`TRUST_PROXY=true trusts every X-Forwarded-For entry, and clients write the leftmost one, so each could pick its own rate-limit key; give the number of proxy hops in front of the API (e.g. 1) or the proxies' addresses or subnets (10.0.0.0/8, loopback, uniquelocal)`);
+    return false;
+  }
   if (/^\d+$/.test(raw)) return Number(raw);
   const entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
   const bad = entries.filter((e) => !PROXY_KEYWORDS.has(e) && !isAddressOrSubnet(e));
   if (bad.length > 0 || entries.length === 0) {
-    problems.push(`TRUST_PROXY=${JSON.stringify(raw)}: expected true, false, a number of proxy hops, or a comma-separated list of proxy addresses, subnets (10.0.0.0/8) or loopback, linklocal, uniquelocal`);
+    problems.push(`TRUST_PROXY=${JSON.stringify(raw)}: expected false, a number of proxy hops, or a comma-separated list of proxy addresses, subnets (10.0.0.0/8) or loopback, linklocal, uniquelocal`);
     return false;
   }
   return Object.freeze(entries);

@@ -1,11 +1,14 @@
 import { sql, type Kysely } from 'kysely';
+import { unreachableReason } from './database-errors.ts';
 import { pendingMigrations } from './migrations.ts';
 
 export interface DatabaseHealth {
-  /** `ok`, or `unreachable: <reason>`. */
+  /** `ok`, or `unreachable: <reason>` in words that name no host or user. */
   readonly database: string;
   /** `ok`, `pending: <names>`, or `unknown` when the database cannot be asked. */
   readonly migrations: string;
+  /** The driver's own error when unreachable: for the log only. */
+  readonly error?: unknown;
 }
 
 /** The database half of readiness: it answers, and no migration is pending. */
@@ -15,6 +18,6 @@ export async function checkDatabase(db: Kysely<any>, options: { migrationsKnownC
     const pending = options.migrationsKnownCurrent ? [] : await pendingMigrations(db);
     return { database: 'ok', migrations: pending.length > 0 ? `pending: ${pending.join(', ')}` : 'ok' };
   } catch (error) {
-    return { database: `unreachable: ${(error as Error).message}`, migrations: 'unknown' };
+    return { database: `unreachable: ${unreachableReason(error)}`, migrations: 'unknown', error };
   }
 }

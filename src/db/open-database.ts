@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Config } from '../config/parse-config.ts';
 import type { Logger } from '../logger.ts';
 import type { VectorExtensionReport } from './assess-vector-extension.ts';
+import { CancellableClient } from './cancellable-client.ts';
 import { checkVectorExtension } from './check-vector-extension.ts';
 import { describeConnectionFailure } from './database-errors.ts';
 import { stopIfClientLost } from './stop-if-client-lost.ts';
@@ -59,6 +60,8 @@ export function connectPool(
   const pool = new pg.Pool({
     connectionString,
     max: options.poolSize ?? 8,
+    // A server's statements can be cancelled when the API's client hangs up (PGlite's socket takes no cancel requests).
+    ...(mode === 'server' ? { Client: CancellableClient } : {}),
     connectionTimeoutMillis: config.databaseConnectTimeoutMs,
     types,
     ...(timeout > 0 ? { statement_timeout: timeout } : {}),
@@ -73,11 +76,12 @@ export function connectPool(
     dialect: new PostgresDialect({
       pool,
       // Awaited before the connection's first query, unlike a pool 'connect' listener.
-      onCreateConnection: async (connection) => {
-        // PGlite serves this process only; it dies with it.
-        if (mode === 'server') await stopIfClientLost(connection);
-        for (const [name, value] of settings) await connection.executeQuery(CompiledQuery.raw('select set_config($1, $2, false)', [name, value]));
-      },
+      onCreateConnection: (connection) =>
+        CancellableClient.outsideCancellation(async () => {
+          // PGlite serves this process only; it dies with it.
+          if (mode === 'server') await stopIfClientLost(connection);
+          for (const [name, value] of settings) await connection.executeQuery(CompiledQuery.raw('select set_config($1, $2, false)', [name, value]));
+        }),
     }),
   });
   return { pool, db };

@@ -6,6 +6,10 @@ export const ErrorCode = Object.freeze({
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   NOT_FOUND: 'NOT_FOUND',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** A statement ran past STATEMENT_TIMEOUT_MS: the same request would time out again, so not an invitation to retry. */
+  OPERATION_TIMED_OUT: 'OPERATION_TIMED_OUT',
+  /** The query model could not be loaded: the operator's to fix (the reason is in the log and /readyz), not the client's. */
+  MODEL_UNAVAILABLE: 'MODEL_UNAVAILABLE',
   OPERATION_TOO_EXPENSIVE: 'OPERATION_TOO_EXPENSIVE',
   RATE_LIMITED: 'RATE_LIMITED',
   CONFIG_INVALID: 'CONFIG_INVALID',

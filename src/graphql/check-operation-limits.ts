@@ -2,7 +2,8 @@ import { parse, type DocumentNode } from 'graphql';
 import type { OperationLimits } from '../config/parse-config.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { countTokens } from './count-tokens.ts';
-import { measureOperation, ROOT_FIELD_COST, type OperationMeasures } from './measure-operation.ts';
+import { measureOperation, type OperationMeasures } from './measure-operation.ts';
+import { COST } from './operation-cost.ts';
 
 export interface GraphqlRequestText {
   readonly query: string;
@@ -28,7 +29,9 @@ export const readDocument: ReadDocument = (query, maxTokens) => {
   }
 };
 
-const COST_RULE = `search and similar cost \`first\` + ${ROOT_FIELD_COST.search}, timeline and similarTimeline ${ROOT_FIELD_COST.timeline}, stats ${ROOT_FIELD_COST.stats}, headline ${ROOT_FIELD_COST.headline}`;
+const COST_RULE =
+  `search and similar: ${COST.ranking} + \`first\` + the rank \`after\` continues from / ${COST.skippedRowsPerUnit} (collapse: ${COST.ranking} + \`first\` + ${COST.collapse}); ` +
+  `timeline and similarTimeline: ${COST.ranking} + \`top\`² / ${COST.timelineTopSquaredPerUnit.toLocaleString('en-US')} (+ ${COST.dayBuckets} for DAY); stats: ${COST.stats}; headline: ${COST.headline} (docs/api-limits.md)`;
 const format = (n: number) => (Number.isFinite(n) ? n.toLocaleString('en-US') : 'unbounded');
 
 /**

@@ -7,6 +7,8 @@ const CLIENT_CODES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.BAD_USER_INPUT]: 'BAD_USER_INPUT',
   [ErrorCode.NOT_FOUND]: 'NOT_FOUND',
   [ErrorCode.SERVICE_UNAVAILABLE]: 'SERVICE_UNAVAILABLE',
+  [ErrorCode.OPERATION_TIMED_OUT]: 'OPERATION_TIMED_OUT',
+  [ErrorCode.MODEL_UNAVAILABLE]: 'SERVICE_UNAVAILABLE',
   [ErrorCode.OPERATION_TOO_EXPENSIVE]: 'OPERATION_TOO_EXPENSIVE',
   [ErrorCode.RATE_LIMITED]: 'RATE_LIMITED',
   // The server is configured with another model than the database's: nothing a client can
@@ -15,7 +17,7 @@ const CLIENT_CODES: Partial<Record<ErrorCode, string>> = {
 };
 
 /** Codes a client sees, but that mean the server is misconfigured: logged for its operator too. */
-const OPERATOR_ERRORS: ReadonlySet<ErrorCode> = new Set([ErrorCode.PROJECTION_MISMATCH]);
+const OPERATOR_ERRORS: ReadonlySet<ErrorCode> = new Set([ErrorCode.PROJECTION_MISMATCH, ErrorCode.MODEL_UNAVAILABLE]);
 
 /** GraphQL's own request errors keep Apollo's codes; they describe the request, not us. */
 const PASS_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);

@@ -25,11 +25,28 @@ export function encodeCursor(position: CursorPosition, fingerprint: string): str
 }
 
 export function decodeCursor(cursor: string, fingerprint: string): CursorPosition {
+  const c = parseCursor(cursor);
+  if (!c) throw malformed();
+  if (c.f !== fingerprint) {
+    throw new AppError(ErrorCode.BAD_USER_INPUT, '`after` is a cursor from a different query, mode or filter; start again without `after`.');
+  }
+  return { rank: c.r, score: c.c ?? c.s, similarity: c.s, id: c.i };
+}
+
+/**
+ * The rank a cursor continues after, whatever search it came from; null when it is not a
+ * cursor. For costing an operation before it runs (the service checks the rest).
+ */
+export function cursorRank(cursor: string): number | null {
+  return parseCursor(cursor)?.r ?? null;
+}
+
+function parseCursor(cursor: string): { r: number; c?: number; s: number; i: string; f: string } | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw malformed();
+    return null;
   }
   const c = parsed as { r?: unknown; c?: unknown; s?: unknown; i?: unknown; f?: unknown };
   if (
@@ -41,12 +58,9 @@ export function decodeCursor(cursor: string, fingerprint: string): CursorPositio
     typeof c.i !== 'string' || !/^\d{1,19}$/.test(c.i) ||
     typeof c.f !== 'string'
   ) {
-    throw malformed();
+    return null;
   }
-  if (c.f !== fingerprint) {
-    throw new AppError(ErrorCode.BAD_USER_INPUT, '`after` is a cursor from a different query, mode or filter; start again without `after`.');
-  }
-  return { rank: c.r, score: (c.c as number | undefined) ?? c.s, similarity: c.s, id: c.i };
+  return c as { r: number; c?: number; s: number; i: string; f: string };
 }
 
 function malformed(): AppError {

@@ -7,7 +7,7 @@ import { corpusStats, findHeadline, similarHeadlines } from '../db/search-reposi
 import { nearDuplicatePairs } from '../db/near-duplicate-pairs.ts';
 import { semanticTimeline, similarTimeline } from '../db/timeline-repository.ts';
 import type { QueryEmbedder } from '../embedding/query-embedder.ts';
-import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { AppError, ErrorCode, isAppError } from '../errors/app-error.ts';
 import { decodeCursor, searchFingerprint, type CursorPosition } from './cursor.ts';
 import { collapseRanking } from './collapse-ranking.ts';
 import { groupsAfter, pageGroups, pageResults } from './page-results.ts';
@@ -75,7 +75,7 @@ export class SearchService {
     const after = page.after ? decodeCursor(page.after, fingerprint) : null;
     await this.checkModel();
     // Every mode embeds: edges carry the similarity, and keyword ties are broken by it.
-    const embedding = await this.instrumentation.embedding(() => this.deps.embedder.embedQuery(normalized));
+    const embedding = await this.embed(normalized);
     this.deps.onQuery?.(query, embedding);
     const ranking = (k: number) => this.db(`${mode.toLowerCase()}_search`, () => searchByMode(this.deps.db, mode, normalized, embedding, k, range, page.matchedTerms ?? true));
     if (page.collapse) return this.collapsedPage(ranking, after, first, fingerprint);
@@ -86,8 +86,9 @@ export class SearchService {
   async timeline(query: string, request: TimelineRequest): Promise<TimelinePeriod[]> {
     const normalized = validateQuery(query);
     const { bucket, top, range } = this.timelineArgs(request);
+    await this.checkModel();
     // Not recorded by onQuery: a timeline is a facet of a search, which records the query itself.
-    const embedding = await this.instrumentation.embedding(() => this.deps.embedder.embedQuery(normalized));
+    const embedding = await this.embed(normalized);
     return this.db('semantic_timeline', () => semanticTimeline(this.deps.db, embedding, bucket, top, range));
   }
 
@@ -95,6 +96,7 @@ export class SearchService {
   async similarTimeline(id: string, request: TimelineRequest): Promise<TimelinePeriod[]> {
     validateId(id);
     const { bucket, top, range } = this.timelineArgs(request);
+    await this.checkModel();
     const [exists, periods] = await Promise.all([
       this.db('find_headline', () => findHeadline(this.deps.db, id)),
       this.db('similar_timeline', () => similarTimeline(this.deps.db, id, bucket, top, range)),
@@ -109,6 +111,7 @@ export class SearchService {
     const fingerprint = searchFingerprint('similar', id, range);
     const after = page.after ? decodeCursor(page.after, fingerprint) : null;
     const k = this.depth(after, first);
+    await this.checkModel();
     const [exists, rows] = await Promise.all([
       this.db('find_headline', () => findHeadline(this.deps.db, id)),
       this.db('similar_headlines', () => similarHeadlines(this.deps.db, id, k, range)),
@@ -155,8 +158,24 @@ export class SearchService {
   }
 
   /**
+   * Why this server must not rank (the database was embedded with another model), or null;
+   * for /readyz. Unknown (null) while the database cannot be asked: readiness says that itself.
+   */
+  async modelMismatch(): Promise<string | null> {
+    try {
+      await this.checkModel();
+      return null;
+    } catch (error) {
+      if (isAppError(error, ErrorCode.PROJECTION_MISMATCH)) return error.message;
+      return null;
+    }
+  }
+
+  /**
    * A query vector from another model (float against int8, USE-lite against hash) would
-   * rank by noise, so such a search is refused; checked once the database has vectors.
+   * rank by noise, so such a search or timeline is refused; checked once the database has
+   * vectors. A server so misconfigured refuses every ranking, the ones over stored vectors
+   * (similar, similarTimeline) too: it says it is not ready, and answers as it says.
    */
   private async checkModel(): Promise<void> {
     if (this.modelMatches) return;
@@ -179,6 +198,19 @@ export class SearchService {
     const offset = after?.rank ?? 0;
     if (offset >= MAX_DEPTH) throw new AppError(ErrorCode.BAD_USER_INPUT, `Paging reaches the first ${MAX_DEPTH} results only.`);
     return Math.min(offset + first, MAX_DEPTH) + 1;
+  }
+
+  /**
+   * The query's vector. A model that failed to load is the operator's to fix: the client is
+   * told so in a fixed sentence, and the reason goes to the log (and /readyz), not to it.
+   */
+  private async embed(normalized: string): Promise<Float32Array> {
+    try {
+      return await this.instrumentation.embedding(() => this.deps.embedder.embedQuery(normalized));
+    } catch (error) {
+      if (isAppError(error, ErrorCode.SERVICE_UNAVAILABLE)) throw new AppError(ErrorCode.MODEL_UNAVAILABLE, 'The query model is not available on this server; its operator has been told.', { cause: error });
+      throw error;
+    }
   }
 
   private async db<T>(query: string, work: () => Promise<T>): Promise<T> {

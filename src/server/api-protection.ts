@@ -31,8 +31,10 @@ export interface ApiProtection {
   >;
   /** /graphql handlers before the body is read: request log, CORS, rate limit. */
   readonly beforeBody: RequestHandler[];
-  /** /graphql handlers after the body is read: operation limits, then the concurrency guard. */
+  /** /graphql handlers after the body is read: the operation limits. */
   readonly afterBody: RequestHandler[];
+  /** Runs the GraphQL handler inside a concurrency slot, held until its execution ends. */
+  guarded(handler: RequestHandler): RequestHandler;
   /** Goes just before the JSON error responder. */
   readonly countErrors: ErrorRequestHandler;
   readonly guard: ConcurrencyGuard;
@@ -81,7 +83,8 @@ export function createApiProtection(settings: ApiSettings, registry: client.Regi
       corsMiddleware(settings.corsOrigins),
       ...(settings.rateLimit.perMinute > 0 ? [rateLimitMiddleware(settings.rateLimit, rejections)] : []),
     ],
-    afterBody: [operationLimitsMiddleware(settings.operationLimits, rejections), guard.middleware(rejections)],
+    afterBody: [operationLimitsMiddleware(settings.operationLimits, rejections)],
+    guarded: (handler) => guard.guard(rejections, handler),
     countErrors: countBodyErrors(rejections),
     guard,
     attach(app, server) {

@@ -16,9 +16,10 @@ const RETRY_AFTER_SECONDS = 1;
  * Bounds the GraphQL operations executing at once. Past the bound, requests wait in a FIFO
  * queue for at most `queueTimeoutMs` (and the queue holds at most `maxQueued`); then they
  * are answered 503 SERVICE_UNAVAILABLE with Retry-After instead of piling onto the
- * embedder and the database pool, where latency would grow without bound. It sits after
- * the body is read and the operation limits are checked, so slow uploads and refused
- * documents never hold a slot.
+ * embedder and the database pool, where latency would grow without bound. It wraps the
+ * execution itself, after the body is read and the operation limits are checked, so slow
+ * uploads and refused documents never hold a slot, and a slot is held for as long as the
+ * operation executes, whether or not its client is still there.
  */
 export class ConcurrencyGuard {
   private running = 0;
@@ -56,8 +57,15 @@ export class ConcurrencyGuard {
     });
   }
 
-  middleware(rejections: Rejections): RequestHandler {
-    return async (_req, res, next) => {
+  /**
+   * `handler` (Apollo's) run inside a slot. The slot is held until the handler's promise
+   * settles, i.e. until execution has ended, not until the response closes: a client that
+   * hangs up would otherwise free its slot while its statements still run, and could keep
+   * any number of them running. A request still waiting for a slot leaves the queue when
+   * its client hangs up.
+   */
+  guard(rejections: Rejections, handler: RequestHandler): RequestHandler {
+    return async (req, res, next) => {
       let gone = false;
       const release = await this.acquire((cancel) =>
         res.once('close', () => {
@@ -76,9 +84,12 @@ export class ConcurrencyGuard {
         });
         return;
       }
-      if (gone || res.writableEnded || res.destroyed) return release();
-      res.once('close', release);
-      next();
+      try {
+        if (gone || res.writableEnded || res.destroyed) return;
+        await handler(req, res, next);
+      } finally {
+        release();
+      }
     };
   }
 

@@ -1,18 +1,24 @@
 import type pg from 'pg';
 import type { ReadRouter } from '../db/read-router.ts';
 import client from 'prom-client';
+import { OTHER_OPERATION } from '../graphql/operation-label.ts';
 import type { Instrumentation } from '../search/instrumentation.ts';
 
 export interface Metrics {
   readonly registry: client.Registry;
   readonly instrumentation: Instrumentation;
+  /** `operation` is one of the labels given to createMetrics; anything else is counted as `other`. */
   observeRequest(operation: string, outcome: 'ok' | 'error', seconds: number): void;
 }
 
 const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-/** Prometheus metrics on a registry of our own (no global state shared with other code). */
-export function createMetrics(pool: pg.Pool, reads?: ReadRouter): Metrics {
+/**
+ * Prometheus metrics on a registry of our own (no global state shared with other code).
+ * Requests are labelled from `operations`, a fixed set (the schema's root fields and
+ * `other`), exported from the start so the series neither grow nor appear late.
+ */
+export function createMetrics(pool: pg.Pool, reads: ReadRouter | undefined, operations: readonly string[]): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   const requests = new client.Counter({ name: 'headline_search_graphql_requests_total', help: 'GraphQL requests by operation and outcome', labelNames: ['operation', 'outcome'], registers: [registry] });
@@ -31,6 +37,11 @@ export function createMetrics(pool: pg.Pool, reads?: ReadRouter): Metrics {
     },
   });
   if (reads && reads.replicaCount > 0) registerReadPoolMetrics(registry, reads);
+  const labels = new Set([...operations, OTHER_OPERATION]);
+  for (const operation of labels) {
+    for (const outcome of ['ok', 'error']) requests.inc({ operation, outcome }, 0);
+    duration.zero({ operation });
+  }
 
   const timed = async <T>(end: () => void, work: () => Promise<T>) => {
     try {
@@ -45,7 +56,8 @@ export function createMetrics(pool: pg.Pool, reads?: ReadRouter): Metrics {
       embedding: (work) => timed(embedding.startTimer(), work),
       database: (query, work) => timed(database.startTimer({ query }), work),
     },
-    observeRequest(operation, outcome, seconds) {
+    observeRequest(label, outcome, seconds) {
+      const operation = labels.has(label) ? label : OTHER_OPERATION;
       requests.inc({ operation, outcome });
       duration.observe({ operation }, seconds);
     },

@@ -27,15 +27,26 @@ export function describeReplicas(reads: ReadRouter): string {
   return `${inRotation} of ${replicas.length} in rotation${why ? ` (${why})` : ''}`;
 }
 
+export interface ReadinessOptions {
+  /** Skip the migrations check (several catalog queries) when a recent probe found none pending, so that probes stay cheap while the server is busy. */
+  readonly migrationsKnownCurrent?: boolean;
+  readonly reads?: ReadRouter;
+  /** Why the stored vectors cannot be ranked against this server's model, or null (SearchService.modelMismatch). */
+  readonly modelMismatch?: () => Promise<string | null>;
+  /** Told the driver's error when the database is unreachable: /readyz only says which kind of failure it is. */
+  readonly onDatabaseError?: (error: unknown) => void;
+}
+
 /**
- * Ready = database answers, the query model is loaded, and no migration is pending.
- * `migrationsKnownCurrent`: skip the migrations check (several catalog queries) when a
- * recent probe found none pending, so that probes stay cheap while the server is busy.
+ * Ready = database answers, the query model is loaded and is the database's model, and no
+ * migration is pending.
  */
-export async function checkReadiness(database: Database, model: () => ModelState, options: { migrationsKnownCurrent?: boolean; reads?: ReadRouter } = {}): Promise<Readiness> {
+export async function checkReadiness(database: Database, model: () => ModelState, options: ReadinessOptions = {}): Promise<Readiness> {
   const health = await checkDatabase(database.db, options);
+  if (health.error !== undefined) options.onDatabaseError?.(health.error);
   const state = model();
-  const modelCheck = state.state === 'ready' ? 'ok' : state.state === 'failed' ? `failed: ${state.reason}` : 'loading';
+  const mismatch = health.database === 'ok' && options.modelMismatch ? await options.modelMismatch() : null;
+  const modelCheck = mismatch !== null ? `mismatch: ${mismatch}` : state.state === 'ready' ? 'ok' : state.state === 'failed' ? `failed: ${state.reason}` : 'loading';
   const replicas = options.reads && options.reads.replicaCount > 0 ? { replicas: describeReplicas(options.reads) } : {};
   const advice = vectorExtensionAdvice(database.vectorExtension);
   const pgvector = advice ? { pgvector: advice } : {};

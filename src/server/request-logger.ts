@@ -15,7 +15,8 @@ const MAX_LOGGED_TEXT = 2000;
 /**
  * One log line per request when it ends: request id (the caller's X-Request-Id when it is
  * sane, else a new UUID; echoed in the response), operation, status, duration, client
- * address, and why it was refused if it was. Never the query text unless asked.
+ * address, and why it was refused if it was. Never the query text unless asked. The id is
+ * also left in `res.locals.requestId` for the error logs of the same request.
  */
 export function requestLogger(logger: Logger, options: RequestLogOptions): RequestHandler {
   const log = options.atInfo ? logger.info : logger.debug;
@@ -24,6 +25,7 @@ export function requestLogger(logger: Logger, options: RequestLogOptions): Reque
     const incoming = req.get('x-request-id');
     const id = incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.set('X-Request-Id', id);
+    res.locals.requestId = id;
     res.once('close', () => {
       const status = res.writableFinished ? res.statusCode : null;
       const fields: LogFields = {
@@ -37,7 +39,9 @@ export function requestLogger(logger: Logger, options: RequestLogOptions): Reque
         rejected: res.locals.rejection as string | undefined,
         ...(options.includeQueryText ? queryText(req) : {}),
       };
-      log(`${req.method} ${fields.path} ${status ?? 'aborted'}`, fields);
+      // Every 5xx is logged whatever the level of request logs: a 503 is load or an outage (warn), any other a fault (error).
+      const at = status === null || status < 500 ? log : status === 503 ? logger.warn : logger.error;
+      at(`${req.method} ${fields.path} ${status ?? 'aborted'}`, fields);
     });
     next();
   };

@@ -1,27 +1,31 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { parseConfig, type Config } from '../config/parse-config.ts';
 import type { Database } from '../db/open-database.ts';
 import type { ReadRouter } from '../db/read-router.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { describeError } from '../errors/describe-error.ts';
 import type { QueryEmbedder } from '../embedding/query-embedder.ts';
+import { apiSchema } from '../graphql/api-schema.ts';
 import { createFormatError } from '../graphql/format-error.ts';
 import type { GraphqlContext } from '../graphql/graphql-context.ts';
+import { operationLabel } from '../graphql/operation-label.ts';
 import { resolvers } from '../graphql/resolvers.ts';
 import type { Logger } from '../logger.ts';
 import { SearchService } from '../search/search-service.ts';
 import { createApiProtection, type ApiSettings } from './api-protection.ts';
+import { cancelOnHangUp } from './cancel-on-hang-up.ts';
+import { jsonErrors } from './json-errors.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createReadinessProbe } from './readiness-probe.ts';
+import { requestIdContext } from './request-id-context.ts';
 import { mountWebPages } from './web-pages.ts';
 
-const SCHEMA_FILE = new URL('../../schema.graphql', import.meta.url);
 const BODY_LIMIT = '64kb';
 
 export interface ApiServerDeps {
@@ -56,21 +60,22 @@ export interface ApiServer {
 export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const app = express();
   const settings = deps.settings ?? parseConfig({});
-  const metrics = createMetrics(deps.database.pool, deps.reads);
+  const schema = apiSchema();
+  const metrics = createMetrics(deps.database.pool, deps.reads, schema.rootFields);
   const protection = createApiProtection(settings, metrics.registry, deps.logger);
   const httpServer = http.createServer(protection.serverOptions, app);
   const search = new SearchService({ db: deps.reads?.db ?? deps.database.db, replicaLagMs: deps.reads?.replicaCount ? () => deps.reads!.replicaLagMs() : undefined, embedder: deps.embedder, modelId: deps.modelId, instrumentation: metrics.instrumentation, onQuery: deps.onQuery, collapseSimilarity: settings.collapseSimilarity });
   const apollo = new ApolloServer<GraphqlContext>({
-    typeDefs: fs.readFileSync(SCHEMA_FILE, 'utf8'),
+    typeDefs: schema.sdl,
     resolvers,
     includeStacktraceInErrorResponses: false,
     // Shutdown is ours (serve-command): drain, then close the embedder and the database.
     stopOnTerminationSignals: false,
-    formatError: createFormatError((error) => deps.logger.error(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`), { hideSchemaDetails: settings.production }),
+    formatError: createFormatError((error) => deps.logger.error(`unexpected error: ${describeError(error)}`, { reqId: requestIdContext.current() }), { hideSchemaDetails: settings.production }),
     // Apollo's own landing page loads its sandbox from a CDN: only on request (GRAPHQL_IDE=apollo).
     // No field has cache hints, so Apollo's cache-control plugin would only wrap every
     // resolver to work out `no-store`: that header is set directly instead.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), noStorePlugin, metricsPlugin(metrics), ...(settings.graphqlIde === 'apollo' ? [] : [ApolloServerPluginLandingPageDisabled()])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), noStorePlugin, metricsPlugin(metrics, new Set(schema.rootFields)), ...(settings.graphqlIde === 'apollo' ? [] : [ApolloServerPluginLandingPageDisabled()])],
     ...protection.apolloOptions,
   });
   await apollo.start();
@@ -80,7 +85,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  const readinessProbe = createReadinessProbe(deps.database, () => deps.embedder.model, deps.reads);
+  const readinessProbe = createReadinessProbe(deps.database, () => deps.embedder.model, deps.logger, { reads: deps.reads, modelMismatch: () => search.modelMismatch() });
   app.get('/readyz', async (_req, res) => {
     const readiness = await readinessProbe();
     res.status(readiness.ready ? 200 : 503).json(readiness);
@@ -89,9 +94,9 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   mountWebPages(app, settings.graphqlIde);
-  app.use('/graphql', ...protection.beforeBody, express.json({ limit: BODY_LIMIT }), ...protection.afterBody, expressMiddleware(apollo, { context: async () => ({ search }) }));
+  app.use('/graphql', ...protection.beforeBody, express.json({ limit: BODY_LIMIT }), ...protection.afterBody, requestIdContext.middleware, protection.guarded(cancelOnHangUp(expressMiddleware(apollo, { context: async () => ({ search }) }))));
   app.use(protection.countErrors);
-  app.use(jsonErrors);
+  app.use(jsonErrors(deps.logger, BODY_LIMIT));
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -118,13 +123,6 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   };
 }
 
-/** Request-level failures (body too large, malformed JSON) as GraphQL-shaped JSON, no stack. */
-const jsonErrors: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, _next) => {
-  const status = error.status ?? 500;
-  const message = error.type === 'entity.too.large' ? `Request body exceeds ${BODY_LIMIT}.` : status < 500 ? 'Malformed request.' : 'Internal server error';
-  res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
-};
-
 /** What Apollo's cache-control plugin answers when no field carries a cache hint. */
 const noStorePlugin: ApolloServerPlugin<GraphqlContext> = {
   async requestDidStart() {
@@ -136,15 +134,14 @@ const noStorePlugin: ApolloServerPlugin<GraphqlContext> = {
   },
 };
 
-function metricsPlugin(metrics: Metrics): ApolloServerPlugin<GraphqlContext> {
+/** Requests by root field (a fixed set), never by the operation name the client wrote. */
+function metricsPlugin(metrics: Metrics, rootFields: ReadonlySet<string>): ApolloServerPlugin<GraphqlContext> {
   return {
     async requestDidStart() {
       const started = performance.now();
       return {
-        async willSendResponse({ operationName, operation, errors }) {
-          const firstField = operation?.selectionSet.selections.find((s) => s.kind === 'Field');
-          const name = operationName ?? (firstField && 'name' in firstField ? firstField.name.value : 'unknown');
-          metrics.observeRequest(name, errors && errors.length > 0 ? 'error' : 'ok', (performance.now() - started) / 1000);
+        async willSendResponse({ operation, errors }) {
+          metrics.observeRequest(operationLabel(operation, rootFields), errors && errors.length > 0 ? 'error' : 'ok', (performance.now() - started) / 1000);
         },
       };
     },
