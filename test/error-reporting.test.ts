@@ -96,7 +96,7 @@ describe('/readyz with the database unreachable [postgres]', { skip: TEST_DATABA
     test(`${title}: 503 "unreachable: ${reason}", no host, port or user in the answer; the driver's error in the log`, async () => {
       const connectionString = await url();
       const { pool, db } = connectPool(connectionString, parseConfig({ DATABASE_CONNECT_TIMEOUT_MS: '5000' }), silentLogger);
-      const database: Database = { mode: 'server', db, pool, connectionString, embedded: null, close: () => db.destroy() };
+      const database: Database = { mode: 'server', db, pool, connectionString, embedded: null, vectorExtension: { available: '0.8.6', installed: '0.8.6' }, close: () => db.destroy() };
       const logged: string[] = [];
       const server = await startApiServer({ database, embedder: countingEmbedder(), modelId: 'test-model', logger: createLogger('warn', (line) => logged.push(line)), port: 0 });
       try {
