@@ -14,6 +14,7 @@ import { symmetricEigenInWorker, type EigenFunction } from '../projection/symmet
 import { jsBatchProjector, type BatchProjector, type BatchProjectorFactory } from '../projection/batch-projector.ts';
 import type { Projection, ProjectionKind } from '../shared/projection-types.ts';
 import type { CopyRow } from '../db/binary-copy.ts';
+import { ingestPartOf, type IngestPart } from './ingest-part.ts';
 import { openSource } from './open-source.ts';
 import { readRecords, type InputFormat } from './read-records.ts';
 import { RejectsWriter } from './rejects-writer.ts';
@@ -34,6 +35,8 @@ export interface IngestOptions {
   readonly hnswBuild?: HnswBuildOptions;
   /** Embedded database only: refuse an ingest that would leave more headlines than this. */
   readonly embeddedMaxHeadlines?: number;
+  /** Only this part of the source's rows (by day), for several processes splitting one file. */
+  readonly part?: IngestPart;
 }
 
 export interface IngestDeps {
@@ -151,19 +154,26 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
   try {
     let batch: Pending[] = [];
     clock.start('read');
+    const part = options.part;
+    const mine = (key: { publishedOn?: string; line: number }) => !part || ingestPartOf(key, part.count) === part.index;
     for await (const record of readRecords(source.stream, options.format)) {
-      progress.read++;
       if (record.kind === 'malformed') {
+        if (!mine({ line: record.line })) continue;
+        progress.read++;
         rejects.write(record.line, record.reason, record.raw);
         progress.rejected++;
         continue;
       }
       const result = validateRecord(record.fields, options.maxTextLength);
       if (!result.ok) {
+        if (!mine({ line: record.line })) continue;
+        progress.read++;
         rejects.write(record.line, result.reason, record.raw);
         progress.rejected++;
         continue;
       }
+      if (!mine({ publishedOn: result.row.publishedOn, line: record.line })) continue;
+      progress.read++;
       const textMd5 = hash('md5', result.row.text, 'hex');
       const key = dedupKey({ publishedOn: result.row.publishedOn, textMd5 });
       if (seen.has(key)) {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { runIngest } from '../../app/run-ingest.ts';
 import { MODELS, type ModelName } from '../../config/embed-backends.ts';
 import { withDatabase } from '../../app/with-database.ts';
@@ -9,6 +9,7 @@ import { PROJECTION_KINDS, type ProjectionKind } from '../../shared/projection-t
 import { formatSummary } from '../../ingest/format-summary.ts';
 import type { InputFormat } from '../../ingest/read-records.ts';
 import { DEFAULT_MAX_TEXT_LENGTH } from '../../ingest/validate-record.ts';
+import { parseIngestPart, type IngestPart } from '../../ingest/ingest-part.ts';
 import type { Act } from '../run-command.ts';
 import { buildWorkerCount, positiveInt } from './option-parsers.ts';
 
@@ -24,6 +25,7 @@ interface IngestFlags {
   efConstruction: number;
   buildWorkers: number;
   quiet?: boolean;
+  part?: IngestPart;
 }
 
 export function registerIngestCommand(program: Command, act: Act): void {
@@ -41,6 +43,7 @@ export function registerIngestCommand(program: Command, act: Act): void {
     .option('--ef-construction <n>', 'HNSW ef_construction when the index is built', positiveInt, DEFAULT_HNSW_PARAMS.efConstruction)
     .option('--build-workers <n>', 'parallel workers for the HNSW build on a server (the database host\'s cores - 1)', buildWorkerCount, DEFAULT_HNSW_BUILD.workers)
     .option('--quiet', 'no progress output')
+    .option('--part <i/n>', 'load only part i of n of the rows (split by day), for n processes sharing one file', partOption)
     .action((source: string, flags: IngestFlags) =>
       act(async ({ config: environment, logger, io, out }) => {
         const config = flags.model ? { ...environment, embedModel: flags.model } : environment;
@@ -56,9 +59,18 @@ export function registerIngestCommand(program: Command, act: Act): void {
             hnsw: { m: flags.m, efConstruction: flags.efConstruction },
             hnswBuild: { workers: flags.buildWorkers },
             progress: flags.quiet ? 'quiet' : io.stderr.isTTY ? 'tty' : 'log',
+            part: flags.part,
           }),
         );
         for (const line of formatSummary(summary)) out(line);
       }),
     );
+}
+
+function partOption(raw: string): IngestPart {
+  try {
+    return parseIngestPart(raw);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
