@@ -360,8 +360,12 @@ describe('Citus: a coordinator and 2 workers answer as one server does', { skip:
       const failed = await search();
       assert.equal(failed.errors?.[0]?.extensions?.code, 'SERVICE_UNAVAILABLE');
       assert.ok(!failed.data?.search, 'no partial result');
+      const ready = await fetch(`${server.url}/readyz`);
+      assert.equal(ready.status, 503);
+      assert.match(((await ready.json()) as { checks: { database: string } }).checks.database, /Citus worker 127\.0\.0\.1:\d+ does not answer/);
       await cluster.start('worker-2');
       await waitUntil('search answers again', async () => (await search()).data?.search?.edges.length === 5);
+      await waitUntil('/readyz is 200 again', async () => (await fetch(`${server.url}/readyz`)).status === 200);
     } finally {
       await cluster.start('worker-2');
       await server.stop();
