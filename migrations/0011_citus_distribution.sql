@@ -253,11 +253,12 @@ begin
   alter table headlines add primary key (published_on, id);
   create index headlines_id_idx on headlines (id);
 
-  -- One HNSW search per shard per query, so few shards; two per worker, so that one
-  -- query keeps two cores of each worker busy. headline_search.shard_count overrides it
-  -- (more shards to move onto more workers later: the count is fixed once distributed).
+  -- Every query searches one HNSW graph per shard, and a graph of n/2 rows costs nearly
+  -- what one of n does: one shard per worker. headline_search.shard_count overrides it;
+  -- set it to the number of workers the cluster will grow to, as the count is fixed once
+  -- distributed and the rebalancer moves whole shards.
   select count(*) into workers from pg_dist_node where noderole = 'primary' and isactive and groupid <> 0;
-  shards := coalesce(nullif(current_setting('headline_search.shard_count', true), '')::integer, 2 * greatest(workers, 1));
+  shards := coalesce(nullif(current_setting('headline_search.shard_count', true), '')::integer, greatest(workers, 1));
   perform create_distributed_table('headlines', 'published_on', shard_count := shards);
 
   -- Small and read by every search: a copy on every node.
