@@ -23,8 +23,14 @@ import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.
 /**
  * A coordinator and two workers (scripts/citus-cluster.sh) against one plain server, both
  * loaded by `headlines ingest` from the same rows of a real corpus (HEADLINES_SAMPLE_CSV),
- * compared through the code the API and analysts use. Rows are compared by (date, text):
- * ids differ between the two, as a killed ingest leaves gaps in the sequence.
+ * compared through the code the API and analysts use. Rows are compared by (date, text),
+ * and after a last plain ingest by id too.
+ *
+ *   HEADLINES_SAMPLE_CSV=../shared/data/abcnews-sample.csv \
+ *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/headline_search_test \
+ *   node --import tsx --test --test-concurrency=1 test/citus.test.ts
+ *
+ * The cluster is started here (scripts/citus-cluster.sh, free ports) and destroyed after.
  */
 const ROWS = 24_000;
 const SAMPLE = process.env.HEADLINES_SAMPLE_CSV;
