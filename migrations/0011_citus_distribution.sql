@@ -63,7 +63,14 @@ declare
   hi date := coalesce(date_to, 'infinity'::date);
   reduced halfvec;
   candidates bigint[];
+  ann_order text;
   ann_query text;
+  cand record;
+  cand_ids bigint[] := '{}';
+  cand_dates date[] := '{}';
+  cand_texts text[] := '{}';
+  cand_distances double precision[] := '{}';
+  tiers boolean := true;
   tier bigint[];
   ranked bigint[] := '{}';
 begin
@@ -102,53 +109,115 @@ begin
        and in_scope * in_scope <= range_factor * greatest(table_rows, in_scope) then
       -- The second sort key keeps the HNSW index out: every reduced vector in the range
       -- is compared, read from the date-ordered index.
-      ann_query := format(
-        'select array_agg(c.id) from (
-           select h.id from headlines h
-           where h.published_on >= $2 and h.published_on <= $3
-           order by h.embedding_reduced::halfvec(%s) <=> $1::halfvec(%s), h.id
-           limit $4
-         ) c', dims, dims);
+      ann_order := format('h.embedding_reduced::halfvec(%s) <=> $1::halfvec(%s), h.id', dims, dims);
     else
       -- pgvector 0.8: keep scanning the graph until the tier is full of rows inside the
       -- range, or past ef_search's ceiling of 1,000 rows.
       set local hnsw.iterative_scan = 'relaxed_order';
       set local hnsw.max_scan_tuples = 200000;
-      ann_query := format(
-        'select array_agg(c.id) from (
-           select h.id from headlines h
-           where h.published_on >= $2 and h.published_on <= $3
-           order by h.embedding_reduced::halfvec(%s) <=> $1::halfvec(%s)
-           limit $4
-         ) c', dims, dims);
+      ann_order := format('h.embedding_reduced::halfvec(%s) <=> $1::halfvec(%s)', dims, dims);
     end if;
-    loop
-      execute format('set local hnsw.ef_search = %s', least(greatest(pool, 40), 1000));
-      execute ann_query into candidates using reduced, lo, hi, pool;
-      exit when coalesce(cardinality(candidates), 0) < pool;
+    ann_query := format(
+      'select array_agg(c.id) from (
+         select h.id from headlines h
+         where h.published_on >= $2 and h.published_on <= $3
+         order by %s
+         limit $4
+       ) c', ann_order);
 
-      if cardinality(ranked) = 0 and k <= pool then
-        -- The usual request: tier 1 holds all k rows, ranked in one statement.
+    if headlines_distributed() and k <= pool then
+      -- Tier 1 on Citus in one statement: the candidates' exact distances are computed on
+      -- the shards, where the 512-d vectors are, together with the ANN step, so one round
+      -- trip to the workers instead of two. A top-level ORDER BY ... LIMIT goes to every
+      -- shard and is merged; the same LIMIT in a subquery would first be materialised
+      -- apart. The same candidates and ranking as the tiers below.
+      execute format('set local hnsw.ef_search = %s', least(greatest(pool, 40), 1000));
+      for cand in execute format(
+          'select h.id, h.published_on, h.text, (h.embedding <=> $5)::double precision as distance
+           from headlines h
+           where h.published_on >= $2 and h.published_on <= $3
+           order by %s
+           limit $4', ann_order)
+        using reduced, lo, hi, pool, query_embedding
+      loop
+        cand_ids := cand_ids || cand.id;
+        cand_dates := cand_dates || cand.published_on;
+        cand_texts := cand_texts || cand.text;
+        cand_distances := cand_distances || cand.distance;
+      end loop;
+      if cardinality(cand_ids) >= pool then
         return query
-          select h.id, h.published_on, h.text, 1 - (h.embedding <=> query_embedding)::double precision,
-                 (row_number() over (order by h.embedding <=> query_embedding, h.id))::integer
-          from headlines h
-          where h.id = any(candidates)
-          order by h.embedding <=> query_embedding, h.id
+          select u.id, u.published_on, u.text, 1 - u.distance, (row_number() over (order by u.distance, u.id))::integer
+          from unnest(cand_ids, cand_dates, cand_texts, cand_distances) as u(id, published_on, text, distance)
+          order by u.distance, u.id
           limit k;
         return;
       end if;
+      -- The index ran out inside the range: the exact answer below, as tier 1 would give.
+      tiers := false;
+    end if;
+    if tiers then
+      loop
+        execute format('set local hnsw.ef_search = %s', least(greatest(pool, 40), 1000));
+        execute ann_query into candidates using reduced, lo, hi, pool;
+        exit when coalesce(cardinality(candidates), 0) < pool;
 
-      select array_agg(c.id order by c.distance, c.id) into tier
-      from (
-        select h.id, h.embedding <=> query_embedding as distance
+        if cardinality(ranked) = 0 and k <= pool then
+          -- The usual request: tier 1 holds all k rows, ranked in one statement.
+          return query
+            select h.id, h.published_on, h.text, 1 - (h.embedding <=> query_embedding)::double precision,
+                   (row_number() over (order by h.embedding <=> query_embedding, h.id))::integer
+            from headlines h
+            where h.id = any(candidates)
+            order by h.embedding <=> query_embedding, h.id
+            limit k;
+          return;
+        end if;
+
+        select array_agg(c.id order by c.distance, c.id) into tier
+        from (
+          select h.id, h.embedding <=> query_embedding as distance
+          from headlines h
+          where h.id = any(candidates) and h.id <> all(ranked)
+        ) c;
+        ranked := ranked || coalesce(tier, '{}');
+        exit when cardinality(ranked) >= k;
+        pool := pool * 6;
+      end loop;
+    end if;
+  end if;
+
+  if headlines_distributed() then
+    -- The same rows as below, with no distributed statement for an empty list, and the
+    -- exact tail as a top-level ORDER BY ... LIMIT, which Citus pushes to every shard: a
+    -- window function or a LIMIT in a subquery would have every shard send all its rows
+    -- in range, or materialise them apart first.
+    if cardinality(ranked) > 0 then
+      return query
+        select h.id, h.published_on, h.text, 1 - (h.embedding <=> query_embedding)::double precision, r.position::integer
+        from unnest(ranked) with ordinality as r(id, position)
+        join headlines h on h.id = r.id
+        where r.position <= k
+        order by r.position;
+    end if;
+    if cardinality(ranked) < k then
+      rank := cardinality(ranked);
+      for cand in
+        select h.id, h.published_on, h.text, (h.embedding <=> query_embedding)::double precision as distance
         from headlines h
-        where h.id = any(candidates) and h.id <> all(ranked)
-      ) c;
-      ranked := ranked || coalesce(tier, '{}');
-      exit when cardinality(ranked) >= k;
-      pool := pool * 6;
-    end loop;
+        where h.published_on >= lo and h.published_on <= hi and h.id <> all(ranked)
+        order by h.embedding <=> query_embedding, h.id
+        limit k - cardinality(ranked)
+      loop
+        id := cand.id;
+        published_on := cand.published_on;
+        text := cand.text;
+        similarity := 1 - cand.distance;
+        rank := rank + 1;
+        return next;
+      end loop;
+    end if;
+    return;
   end if;
 
   return query
