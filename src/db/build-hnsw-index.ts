@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { dropInterruptedIndexBuilds } from './drop-interrupted-index-builds.ts';
 import { createHnswIndexStatement, HNSW_INDEX_NAME, type HnswParams } from './hnsw-index.ts';
+import { headlinesDistributed } from './headlines-distributed.ts';
 import type { Database } from './open-database.ts';
 import { watchIndexBuild, type IndexBuildListener } from './watch-index-build.ts';
 
@@ -31,9 +32,13 @@ export async function buildHnswIndex(
   const started = performance.now();
   // Sampled, so cheap at any size; gives the build's progress its row count.
   if (onProgress) await sql`analyze headlines`.execute(database.db);
+  const settings = [...(await citusBuildSettings(database)), ...buildSettings(database, build)];
   await watched(database, onProgress, progressIntervalMs, () =>
     database.db.transaction().execute(async (trx) => {
-      await applySettings(trx, buildSettings(database, build), true);
+      await applySettings(trx, settings, true);
+      // Ingests running side by side (`--part`) may finish together: one builds, the
+      // others wait here and then find the index there (`if not exists`).
+      await sql`select pg_advisory_xact_lock(hashtext(${HNSW_INDEX_NAME}))`.execute(trx);
       await createHnswIndexStatement(dimensions, params).execute(trx);
     }),
   );
@@ -94,6 +99,23 @@ function buildSettings(database: Database, build: HnswBuildOptions): Array<[stri
   ];
 }
 
+/**
+ * On Citus the shards' indexes are built in sessions the coordinator opens on the workers:
+ * SET LOCAL reaches them (propagate_set_commands), and one connection per worker builds its
+ * shards one after another, so a worker holds one build's maintenance_work_mem at a time.
+ */
+async function citusBuildSettings(database: Database): Promise<Array<[string, string]>> {
+  if (database.mode !== 'server' || !(await headlinesDistributed(database.db))) return [];
+  return [
+    ['citus.propagate_set_commands', 'local'],
+    ['citus.max_adaptive_executor_pool_size', '1'],
+  ];
+}
+
 async function applySettings(db: Kysely<any>, settings: Array<[string, string]>, local: boolean): Promise<void> {
-  for (const [name, value] of settings) await sql`select set_config(${name}, ${value}, ${local})`.execute(db);
+  for (const [name, value] of settings) {
+    // A statement, not set_config(): Citus forwards SET LOCAL statements to the workers.
+    if (local) await sql.raw(`set local ${name} = '${value.replaceAll("'", "''")}'`).execute(db);
+    else await sql`select set_config(${name}, ${value}, false)`.execute(db);
+  }
 }

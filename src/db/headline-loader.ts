@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { encodeCopyRows, type CopyRow } from './binary-copy.ts';
 import { FULL_VECTOR_TYPE } from './full-vector-type.ts';
+import { headlinesDistributed } from './headlines-distributed.ts';
 import type { Database } from './open-database.ts';
 
 export interface DedupKey {
@@ -32,6 +33,9 @@ const RELAXED_COMMIT = `set local synchronous_commit = off`;
 const MERGE = `insert into headlines (published_on, text, embedding, embedding_reduced)
   select published_on, text, embedding, embedding_reduced from ingest_staging
   on conflict (published_on, text_hash) do nothing`;
+// On Citus headline_days has no triggers to keep it (migration 0011): the batch's days are
+// recounted in its own transaction, so a killed load leaves the counts with the rows.
+const RECOUNT_DAYS = `select refresh_headline_days($1::date[])`;
 
 /**
  * A batch read from a date-ordered source spans a few days: reading every stored key of
@@ -92,6 +96,7 @@ export async function createHeadlineLoader(database: Database): Promise<Headline
     };
   }
 
+  const distributed = await headlinesDistributed(database.db);
   // One dedicated connection: the temp staging table lives in its session.
   const client: pg.PoolClient = await database.pool.connect();
   try {
@@ -108,6 +113,7 @@ export async function createHeadlineLoader(database: Database): Promise<Headline
         await client.query(RELAXED_COMMIT);
         await pipeline(Readable.from([encodeCopyRows(rows)]), client.query(copyFrom(`copy ${COPY_COLUMNS} from stdin (format binary)`)));
         const result = await client.query(MERGE);
+        if (distributed) await client.query(RECOUNT_DAYS, [[...new Set(rows.map((r) => r.publishedOn))]]);
         await client.query('commit');
         return result.rowCount ?? 0;
       } catch (error) {

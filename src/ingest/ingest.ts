@@ -16,6 +16,7 @@ import type { Projection, ProjectionKind } from '../shared/projection-types.ts';
 import type { CopyRow } from '../db/binary-copy.ts';
 import { noTextMessage, openSource, type OpenedSource } from './open-source.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { ingestPartOf, type IngestPart } from './ingest-part.ts';
 import { readRecords, type InputFormat } from './read-records.ts';
 import { RejectsWriter } from './rejects-writer.ts';
 import { projectionRequest, storedProjection, storeProjectionOnce } from '../projection/resolve-projection.ts';
@@ -41,6 +42,8 @@ export interface IngestOptions {
   readonly sourceTimeoutMs?: number;
   /** Embedded database only: refuse an ingest that would leave more headlines than this. */
   readonly embeddedMaxHeadlines?: number;
+  /** Only this part of the source's rows (by day), for several processes splitting one file. */
+  readonly part?: IngestPart;
 }
 
 export interface IngestDeps {
@@ -162,19 +165,26 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
 
     let batch: Pending[] = [];
     clock.start('read');
+    const part = options.part;
+    const mine = (key: { publishedOn?: string; line: number }) => !part || ingestPartOf(key, part.count) === part.index;
     for await (const record of readRecords(source.stream, options.format)) {
-      progress.read++;
       if (record.kind === 'malformed') {
+        if (!mine({ line: record.line })) continue;
+        progress.read++;
         rejects.write(record.line, record.reason, record.raw);
         progress.rejected++;
         continue;
       }
       const result = validateRecord(record.fields, options.maxTextLength);
       if (!result.ok) {
+        if (!mine({ line: record.line })) continue;
+        progress.read++;
         rejects.write(record.line, result.reason, record.raw);
         progress.rejected++;
         continue;
       }
+      if (!mine({ publishedOn: result.row.publishedOn, line: record.line })) continue;
+      progress.read++;
       const textMd5 = hash('md5', result.row.text, 'hex');
       const key = dedupKey({ publishedOn: result.row.publishedOn, textMd5 });
       if (seen.has(key)) {

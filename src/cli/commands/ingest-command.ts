@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { runIngest } from '../../app/run-ingest.ts';
 import { MODELS, type ModelName } from '../../config/embed-backends.ts';
 import { withDatabase } from '../../app/with-database.ts';
@@ -10,6 +10,7 @@ import { formatSummary } from '../../ingest/format-summary.ts';
 import type { InputFormat } from '../../ingest/read-records.ts';
 import { DEFAULT_SOURCE_TIMEOUT_MS, openSource } from '../../ingest/open-source.ts';
 import { DEFAULT_MAX_TEXT_LENGTH } from '../../ingest/validate-record.ts';
+import { parseIngestPart, type IngestPart } from '../../ingest/ingest-part.ts';
 import type { Act } from '../run-command.ts';
 import { buildWorkerCount, positiveInt } from './option-parsers.ts';
 
@@ -26,6 +27,7 @@ interface IngestFlags {
   buildWorkers: number;
   quiet?: boolean;
   sourceTimeout: number;
+  part?: IngestPart;
 }
 
 export function registerIngestCommand(program: Command, act: Act): void {
@@ -44,6 +46,7 @@ export function registerIngestCommand(program: Command, act: Act): void {
     .option('--build-workers <n>', 'parallel workers for the HNSW build on a server (the database host\'s cores - 1)', buildWorkerCount, DEFAULT_HNSW_BUILD.workers)
     .option('--source-timeout <seconds>', 'give up an http(s) source that sends nothing for this long', positiveInt, DEFAULT_SOURCE_TIMEOUT_MS / 1000)
     .option('--quiet', 'no progress output')
+    .option('--part <i/n>', 'load only part i of n of the rows (split by day), for n processes sharing one file', partOption)
     .action((source: string, flags: IngestFlags) =>
       act(async ({ config: environment, logger, io, out }) => {
         const config = flags.model ? { ...environment, embedModel: flags.model } : environment;
@@ -63,9 +66,18 @@ export function registerIngestCommand(program: Command, act: Act): void {
             hnswBuild: { workers: flags.buildWorkers },
             sourceTimeoutMs: flags.sourceTimeout * 1000,
             progress: flags.quiet ? 'quiet' : io.stderr.isTTY ? 'tty' : 'log',
+            part: flags.part,
           }),
         ).finally(() => opened.stream.destroy());
         for (const line of formatSummary(summary)) out(line);
       }),
     );
+}
+
+function partOption(raw: string): IngestPart {
+  try {
+    return parseIngestPart(raw);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }

@@ -1,0 +1,224 @@
+/**
+ * One server against a Citus coordinator with workers, on the same rows, in one run:
+ *
+ *   node --import tsx bench/citus.ts --corpus FILE [--rows N] [--workers 2] [--queries 50]
+ *
+ * [--shards N]. FILE (or HEADLINES_SAMPLE_CSV) is any CSV `headlines ingest` reads; --rows keeps every
+ * n-th row to about N. The single server is a fresh database next to BENCH_DATABASE_URL's
+ * (or TEST_DATABASE_URL's); the cluster is made by scripts/citus-cluster.sh on free ports
+ * and destroyed at the end. EMBED_MODEL as for `headlines` (hash: no model needed).
+ * Reports, for each side: ingest and index seconds; p50 of semantic_search (k = 10)
+ * unfiltered and over a month and a year; recall@10 against the exact ranking; throughput
+ * of 16 concurrent clients; and, on the cluster, each shard's time and buffers for the ANN
+ * statement of one query (EXPLAIN ANALYZE, every task).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createCitusCluster } from '../test/support/citus-cluster.ts';
+import { freshServerDatabase } from './bench-databases.ts';
+import { median } from './stats.ts';
+
+const { values } = parseArgs({
+  options: {
+    corpus: { type: 'string', default: process.env.HEADLINES_SAMPLE_CSV },
+    rows: { type: 'string' },
+    workers: { type: 'string', default: '2' },
+    queries: { type: 'string', default: '50' },
+    concurrency: { type: 'string', default: '16' },
+    // The shard count migration 0011 uses (headline_search.shard_count); one per worker by default.
+    shards: { type: 'string' },
+  },
+});
+if (!values.corpus || !fs.existsSync(values.corpus)) {
+  console.error('bench/citus.ts: --corpus FILE (or HEADLINES_SAMPLE_CSV) must name a CSV of headlines');
+  process.exit(2);
+}
+const QUERIES = Number(values.queries);
+const CONCURRENCY = Number(values.concurrency);
+const ROOT = new URL('..', import.meta.url).pathname;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-bench-citus-'));
+
+function corpusFile(): string {
+  if (!values.rows) return values.corpus!;
+  const lines = fs.readFileSync(values.corpus!, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const step = Math.max(1, Math.ceil((lines.length - 1) / Number(values.rows)));
+  const file = path.join(tmp, 'corpus.csv');
+  fs.writeFileSync(file, [lines[0], ...lines.slice(1).filter((_, i) => i % step === 0)].join('\n') + '\n');
+  return file;
+}
+
+function ingest(url: string, file: string, shards?: string): { total: number; index: number } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'ingest', file, '--quiet'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url, DATA_DIR: tmp, LOG_LEVEL: 'warn', ...(shards ? { PGOPTIONS: `-c headline_search.shard_count=${shards}` } : {}) },
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (run.status !== 0) throw new Error(`ingest into ${url} failed:\n${run.stderr}`);
+  const total = Number(/total ([\d.]+) s/.exec(run.stdout)?.[1]);
+  const index = Number(/index ([\d.]+) s/.exec(run.stdout)?.[1] ?? 0);
+  return { total, index };
+}
+
+interface Query {
+  readonly vector: string;
+  readonly key: string;
+}
+
+type Range = [string | null, string | null];
+
+async function topKeys(client: pg.Client, q: Query, range: Range): Promise<string[]> {
+  const { rows } = await client.query<{ key: string }>(
+    `select s.published_on::text || '|' || s.text as key from semantic_search($1::halfvec(512), 10, $2::date, $3::date) s order by s.rank`,
+    [q.vector, range[0], range[1]],
+  );
+  return rows.map((r) => r.key);
+}
+
+async function measure(url: string, queries: readonly Query[], ranges: Record<string, Range>, truth: Map<string, string[][]>) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const result: Record<string, { p50Ms: number; recallAt10: number }> = {};
+  try {
+    for (const [name, range] of Object.entries(ranges)) {
+      for (const q of queries.slice(0, 3)) await topKeys(client, q, range); // warm caches and connections
+      const times: number[] = [];
+      let found = 0;
+      let wanted = 0;
+      for (const [i, q] of queries.entries()) {
+        const started = performance.now();
+        const keys = await topKeys(client, q, range);
+        times.push(performance.now() - started);
+        const exact = new Set(truth.get(name)![i]!);
+        found += keys.filter((k) => exact.has(k)).length;
+        wanted += exact.size;
+      }
+      result[name] = { p50Ms: Number(median(times).toFixed(2)), recallAt10: Number((wanted === 0 ? 1 : found / wanted).toFixed(4)) };
+    }
+  } finally {
+    await client.end();
+  }
+  return result;
+}
+
+async function exactTruth(url: string, queries: readonly Query[], ranges: Record<string, Range>): Promise<Map<string, string[][]>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`set headline_search.exact_scan_rows = 1000000000`);
+    const truth = new Map<string, string[][]>();
+    for (const [name, range] of Object.entries(ranges)) {
+      const lists: string[][] = [];
+      for (const q of queries) lists.push(await topKeys(client, q, range));
+      truth.set(name, lists);
+    }
+    return truth;
+  } finally {
+    await client.end();
+  }
+}
+
+async function throughput(url: string, queries: readonly Query[]): Promise<number> {
+  const pool = new pg.Pool({ connectionString: url, max: CONCURRENCY });
+  const rounds = Math.max(QUERIES, 4 * CONCURRENCY);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < rounds) {
+        const q = queries[next++ % queries.length]!;
+        await pool.query(`select count(*) from semantic_search($1::halfvec(512), 10)`, [q.vector]);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await pool.end();
+  return Number((rounds / seconds).toFixed(1));
+}
+
+/** Each shard's execution time and buffers for tier 1's ANN statement (ef_search 200). */
+async function perShard(url: string, q: Query, dims: number): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const reduced = (await client.query<{ r: string }>(`select project_embedding($1::halfvec(512))::text as r`, [q.vector])).rows[0]!.r;
+    await client.query('begin');
+    await client.query(`set local citus.explain_all_tasks = on`);
+    await client.query(`set local citus.propagate_set_commands = 'local'`);
+    await client.query(`set local hnsw.ef_search = 200`);
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+      `explain (analyze, buffers, costs off, timing off) select h.id from headlines h order by h.embedding_reduced::halfvec(${dims}) <=> $1::halfvec(${dims}) limit 200`,
+      [reduced],
+    );
+    await client.query('commit');
+    const lines = rows.map((r) => r['QUERY PLAN']);
+    const shards: string[] = [];
+    let current = '';
+    for (const line of lines) {
+      const scan = /Index Scan using (\S+)/.exec(line);
+      if (scan) current = scan[1]!;
+      const buffers = /Buffers: (shared .*)/.exec(line);
+      if (buffers && current) current += ` (${buffers[1]})`;
+      const exec = /^\s+Execution Time: ([\d.]+) ms/.exec(line);
+      if (exec && current) {
+        shards.push(`${current}: ${exec[1]} ms`);
+        current = '';
+      }
+    }
+    const total = /^Execution Time: ([\d.]+) ms/m.exec(lines.join('\n'));
+    if (total) shards.push(`coordinator total: ${total[1]} ms`);
+    return shards;
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const file = corpusFile();
+  const single = await freshServerDatabase('citus_single');
+  const cluster = await createCitusCluster(Number(values.workers));
+  try {
+    const ingestSingle = ingest(single.url, file);
+    const ingestCluster = ingest(cluster.url, file, values.shards);
+    const client = new pg.Client({ connectionString: single.url });
+    await client.connect();
+    const { rows: span } = await client.query<{ n: string; lo: string; hi: string; dims: number }>(
+      `select count(*) as n, min(published_on)::text as lo, max(published_on)::text as hi, (select dimensions from projection) as dims from headlines`,
+    );
+    const { rows: picked } = await client.query<{ vector: string; key: string }>(
+      `select embedding::text as vector, published_on::text || '|' || text as key from headlines
+       where id % greatest(1, (select count(*) from headlines) / $1) = 0 order by id limit $1`,
+      [QUERIES],
+    );
+    await client.end();
+    const { n, lo, hi, dims } = span[0]!;
+    const middle = new Date((Date.parse(lo) + Date.parse(hi)) / 2).toISOString().slice(0, 10);
+    const plus = (d: string, days: number) => new Date(Date.parse(d) + days * 86_400_000).toISOString().slice(0, 10);
+    const ranges: Record<string, Range> = { unfiltered: [null, null], month: [middle, plus(middle, 30)], year: [middle, plus(middle, 365)] };
+    const queries: Query[] = picked;
+    const truth = await exactTruth(single.url, queries, ranges);
+    const report = {
+      date: new Date().toISOString(),
+      rows: Number(n),
+      workers: Number(values.workers),
+      shards: values.shards ? Number(values.shards) : Number(values.workers),
+      queries: queries.length,
+      ranges,
+      single: { ingestSeconds: ingestSingle.total, indexSeconds: ingestSingle.index, ...(await measure(single.url, queries, ranges, truth)), qpsAtC: await throughput(single.url, queries) },
+      citus: { ingestSeconds: ingestCluster.total, indexSeconds: ingestCluster.index, ...(await measure(cluster.url, queries, ranges, truth)), qpsAtC: await throughput(cluster.url, queries) },
+      concurrency: CONCURRENCY,
+      citusShards: await perShard(cluster.url, queries[0]!, dims),
+    };
+    console.log(JSON.stringify(report, null, 2));
+  } finally {
+    await cluster.destroy();
+    await single.drop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();
