@@ -57,18 +57,17 @@ begin
     on conflict (term) do update set headlines = t.headlines + excluded.headlines;
   end if;
   if tg_op in ('DELETE', 'UPDATE') then
-    with gone as (
+    update headline_terms t set headlines = t.headlines - g.n
+    from (
       select x.term, count(*)::integer as n
       from old_rows o, headline_terms_of(o.text) x
       group by x.term
-    ),
-    counted as (
-      update headline_terms t set headlines = t.headlines - g.n
-      from gone g
-      where t.term = g.term
-      returning t.term, t.headlines
-    )
-    delete from headline_terms t using counted c where t.term = c.term and c.headlines <= 0;
+    ) g
+    where t.term = g.term;
+    -- A statement of its own: a delete beside the update would not see the new counts.
+    delete from headline_terms t
+    where t.headlines <= 0
+      and t.term in (select x.term from old_rows o, headline_terms_of(o.text) x);
   end if;
   return null;
 end
@@ -243,7 +242,8 @@ $$;
 -- those of the corrected words alone ("julia gilard": "julia gillard", then "gillard"), up to fusion_depth rows in
 -- all. A full name is in few headlines, and its surname is what the query is about; a
 -- corrected word of a topical query ("alcohol fuelled violence": "fuel") is not, and
--- alone it would crowd out the meaning's results. An exact word, phrase or name
+-- alone it would crowd out the meaning's results. Rows found through a correction only
+-- never rank above an exact keyword match. An exact word, phrase or name
 -- keeps its place ahead of every near miss; a query whose words all occur is ranked as
 -- before, without looking for corrections.
 create or replace function hybrid_search(
@@ -264,6 +264,7 @@ declare
   weight double precision := coalesce(nullif(current_setting('headline_search.keyword_weight', true), '')::double precision, 2);
   excluded tsquery := headline_words_query(headline_excluded_words(query_text));
   corrected text;
+  exact_rows integer;
   alone text;
   alternative text;
   wanted integer;
@@ -315,6 +316,7 @@ begin
          coalesce(array_agg(w.text order by w.rank), '{}'), coalesce(array_agg(w.published_on order by w.rank), '{}')
     into kw_ids, kw_similarities, kw_texts, kw_dates
   from keyword_search(query_text, query_embedding, depth, date_from, date_to) w;
+  exact_rows := cardinality(kw_ids);
 
   if cardinality(kw_ids) < depth then
     corrected := corrected_query(query_text);
@@ -338,23 +340,36 @@ begin
   return query
     select f.id, f.published_on, f.text, f.similarity, f.position::integer, f.score, f.semantic_rank, f.keyword_rank
     from (
-      select c.*, row_number() over (order by c.beyond, c.score desc, c.similarity desc, c.id) as position
+      select g.*, row_number() over (order by g.beyond, g.score desc, g.similarity desc, g.id) as position
       from (
-        select coalesce(s.id, w.id) as id,
-               coalesce(s.published_on, w.published_on) as published_on,
-               coalesce(s.text, w.text) as text,
-               coalesce(s.similarity, w.similarity) as similarity,
-               coalesce(s.position > depth and w.id is null, false) as beyond,
-               case when s.position <= depth or w.id is null then s.position::integer end as semantic_rank,
-               w.position::integer as keyword_rank,
-               case when s.position > depth and w.id is null then 1 / (rrf_k + s.position)
-                    else coalesce(1 / (rrf_k + case when s.position <= depth then s.position end), 0)
-                         + coalesce(weight / (rrf_k + w.position), 0)
-               end as score
-        from unnest(sem_ids, sem_similarities, sem_texts, sem_dates) with ordinality as s(id, similarity, text, published_on, position)
-        full join unnest(kw_ids, kw_similarities, kw_texts, kw_dates) with ordinality as w(id, similarity, text, published_on, position)
-          on w.id = s.id
-      ) c
+        -- Rows found through a correction only are scaled, all by one factor (their order
+        -- kept), to rank below the lowest exact keyword match when they would reach it.
+        select c.id, c.published_on, c.text, c.similarity, c.beyond, c.semantic_rank, c.keyword_rank,
+               case when c.corrected and c.lowest_exact <= c.highest_corrected
+                    then c.score * c.lowest_exact / c.highest_corrected * 0.999
+                    else c.score end as score
+        from (
+          select b.*, min(b.score) filter (where b.keyword_rank <= exact_rows) over () as lowest_exact,
+                 max(b.score) filter (where b.corrected) over () as highest_corrected
+          from (
+            select coalesce(s.id, w.id) as id,
+                   coalesce(s.published_on, w.published_on) as published_on,
+                   coalesce(s.text, w.text) as text,
+                   coalesce(s.similarity, w.similarity) as similarity,
+                   coalesce(s.position > depth and w.id is null, false) as beyond,
+                   case when s.position <= depth or w.id is null then s.position::integer end as semantic_rank,
+                   w.position::integer as keyword_rank,
+                   coalesce(w.position > exact_rows, false) as corrected,
+                   case when s.position > depth and w.id is null then 1 / (rrf_k + s.position)
+                        else coalesce(1 / (rrf_k + case when s.position <= depth then s.position end), 0)
+                             + coalesce(weight / (rrf_k + w.position), 0)
+                   end as score
+            from unnest(sem_ids, sem_similarities, sem_texts, sem_dates) with ordinality as s(id, similarity, text, published_on, position)
+            full join unnest(kw_ids, kw_similarities, kw_texts, kw_dates) with ordinality as w(id, similarity, text, published_on, position)
+              on w.id = s.id
+          ) b
+        ) c
+      ) g
     ) f
     where f.position <= k
     order by f.position;
