@@ -221,6 +221,24 @@ begin
 end
 $$;
 
+-- What a search reports as "showing results for": the corrected query when hybrid_search
+-- (with the same settings and dates) searches it, that is when there are corrections and
+-- the exact matches do not already fill the keyword side; null otherwise.
+create function search_correction(query_text text, date_from date default null, date_to date default null)
+returns text
+language plpgsql stable
+as $$
+declare
+  depth integer := coalesce(nullif(current_setting('headline_search.fusion_depth', true), '')::integer, 200);
+  corrected text := corrected_query(query_text);
+begin
+  if corrected is null or (select count(*) from keyword_search(query_text, null, depth, date_from, date_to)) >= depth then
+    return null;
+  end if;
+  return corrected;
+end
+$$;
+
 -- matched_terms of the query, then those of its correction that the query's own words did
 -- not match: the corpus words a front end highlights, corrections included.
 create function matched_terms(query_text text, headline_text text, corrected_text text)

@@ -105,6 +105,16 @@ describeEachDatabase('typo tolerance and suggestions', (get) => {
     assert.equal(await corrected('xqzvwk'), null);
     const { rows } = await sql<{ word: string; correction: string; in_pair: boolean }>`select word, correction, in_pair from headline_corrections('bin ladin')`.execute(db());
     assert.deepEqual(rows, [{ word: 'ladin', correction: 'laden', in_pair: true }]);
+    // Exact matches that fill the keyword side leave no room for a correction: none is searched or reported.
+    await db().transaction().execute(async (trx) => {
+      await sql`select set_config('headline_search.fusion_depth', '5', true)`.execute(trx);
+      const reported = async (q: string) => (await sql<{ c: string | null }>`select search_correction(${q}) as c`.execute(trx)).rows[0]!.c;
+      assert.equal(await reported('costelo'), 'costello');
+      assert.equal(await reported('drought or costelo'), null);
+      const { rows: ranked } = await sql<{ text: string }>`
+        select h.text from hybrid_search('drought or costelo', (select embedding from headlines order by id limit 1), 5) h order by h.rank`.execute(trx);
+      assert.ok(ranked.every((r) => !/\bcostello\b/.test(r.text)), JSON.stringify(ranked));
+    });
   });
 
   test('an exact word beats a near miss, and corrections come after it', async () => {

@@ -30,7 +30,7 @@ export async function searchByMode(db: Kysely<DB>, mode: SearchMode, queryText: 
         : sql`(select s.*, s.similarity as score from semantic_search(${vector}, ${args}) s)`;
   // Hybrid rankings may have corrected misspelled words: their edges name the corpus word matched.
   const matched = !withMatchedTerms ? sql`` : mode === 'HYBRID' ? sql`, matched_terms(${queryText}, r.text, c.corrected) as matched_terms` : sql`, matched_terms(${queryText}, r.text) as matched_terms`;
-  const corrections = withMatchedTerms && mode === 'HYBRID' ? sql`cross join (select corrected_query(${queryText}) as corrected offset 0) c` : sql``;
+  const corrections = withMatchedTerms && mode === 'HYBRID' ? sql`cross join (select search_correction(${queryText}, ${range.from}::date, ${range.to}::date) as corrected offset 0) c` : sql``;
   const { rows } = await sql<ModeRow>`
     select r.id, r.published_on, r.text, r.similarity, r.rank, r.score${matched}
     from ${source} r ${corrections}
