@@ -38,10 +38,6 @@ as $$
   select a.lexeme || ' ' || b.lexeme from w a join w b on b.pos = a.pos + 1
 $$;
 
-insert into headline_terms (term, words, headlines)
-select x.term, case when strpos(x.term, ' ') > 0 then 2 else 1 end, count(*)::integer
-from headlines h, headline_terms_of(h.text) x
-group by x.term;
 
 -- Upserts in term order, so that concurrent load batches take row locks in one order.
 create function headline_terms_count() returns trigger
@@ -96,6 +92,15 @@ $$;
 
 create trigger headline_terms_truncate after truncate on headlines
 for each statement execute function headline_terms_clear();
+
+-- The count of what is loaded already, under a lock: SHARE mode waits for every writer in
+-- flight and admits no new one until commit, while the triggers above exist, so no row
+-- committed meanwhile is missed or counted twice. Reads go on meanwhile.
+lock table headlines in share mode;
+insert into headline_terms (term, words, headlines)
+select x.term, case when strpos(x.term, ' ') > 0 then 2 else 1 end, count(*)::integer
+from headlines h, headline_terms_of(h.text) x
+group by x.term;
 
 -- Prefix ranges for suggest (bytewise, so a range is exactly the terms starting with it),
 -- and the most frequent terms first for short prefixes that match too many to sort.
