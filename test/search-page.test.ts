@@ -85,7 +85,7 @@ describe('search page in Chromium', { skip }, () => {
   test('type, page, choose a year, more like this, an API error shown as a message; nothing from other hosts', async () => {
     const { page, graphqlRequests } = await openPage();
     const query = 'drought hits farmers';
-    await page.getByRole('searchbox', { name: 'Search headlines' }).pressSequentially(query, { delay: 40 });
+    await page.getByRole('combobox', { name: 'Search headlines' }).pressSequentially(query, { delay: 40 });
     await page.locator('#results > li').first().waitFor();
     await page.locator('#timeline svg .bar').first().waitFor();
     assert.ok(graphqlRequests() < query.length / 2, `search-as-you-type is debounced: ${graphqlRequests()} requests for ${query.length} keystrokes`);
@@ -144,6 +144,54 @@ describe('search page in Chromium', { skip }, () => {
     await page.waitForFunction(() => document.querySelector('#timeline .bar')?.getAttribute('aria-pressed') === 'true');
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal overflow at 375 px');
     await page.screenshot({ path: path.join(ARTIFACTS, 'phone.png'), fullPage: true });
+    await page.close();
+    assert.deepEqual(foreign, []);
+  });
+
+  test('suggestions as you type: arrow keys move, Enter takes one, Escape closes; a misspelling says what was searched', async () => {
+    const { page } = await openPage();
+    const box = page.getByRole('combobox', { name: 'Search headlines' });
+    const list = page.getByRole('listbox', { name: 'Suggestions' });
+    const options = list.getByRole('option');
+    const optionTexts = () => options.evaluateAll((os) => os.map((o) => o.firstChild?.textContent ?? ''));
+    await box.pressSequentially('prime mi', { delay: 40 });
+    await options.first().waitFor();
+    const texts = await optionTexts();
+    assert.ok(texts.includes('prime minister'), texts.join(', '));
+    assert.ok(texts.every((t) => t.startsWith('prime mi')), texts.join(', '));
+    assert.equal(await box.getAttribute('aria-expanded'), 'true');
+    assert.match((await options.first().textContent())!, /\d+ headlines?$/);
+
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await box.getAttribute('aria-activedescendant'), 'suggestions-0');
+    assert.equal(await options.first().getAttribute('aria-selected'), 'true');
+    // Up from the first option is the box itself again, then the last option.
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await box.getAttribute('aria-activedescendant'), null);
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await options.last().getAttribute('aria-selected'), 'true');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'suggestions.png'), fullPage: true });
+    await page.keyboard.press('Enter');
+    assert.equal(await box.inputValue(), texts[0]);
+    await list.waitFor({ state: 'hidden' });
+    await page.waitForFunction(() => document.querySelector('#results > li mark')?.textContent === 'prime');
+
+    await box.fill('');
+    await box.pressSequentially('melb', { delay: 40 });
+    await options.first().waitFor();
+    assert.equal((await optionTexts())[0], 'melbourne');
+    await page.keyboard.press('Escape');
+    await list.waitFor({ state: 'hidden' });
+    assert.equal(await box.inputValue(), 'melb', 'Escape closes the list and keeps what was typed');
+    assert.equal(await box.getAttribute('aria-expanded'), 'false');
+
+    await box.fill('melbourn');
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('Showing results for melbourne'));
+    const marks = await page.locator('#results mark').allTextContents();
+    assert.ok(marks.length > 0 && marks.every((m) => m.toLowerCase() === 'melbourne'), `the corpus word matched is highlighted: ${marks.join(', ')}`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'showing-results-for.png'), fullPage: true });
     await page.close();
     assert.deepEqual(foreign, []);
   });

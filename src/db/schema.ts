@@ -47,10 +47,19 @@ export interface SearchQueriesTable {
   error: string | null;
 }
 
+/** The corpus's words and adjacent word pairs with their headline counts, kept by triggers on headlines (migration 0020). */
+export interface HeadlineTermsTable {
+  term: string;
+  /** 1: a word, 2: two adjacent words. */
+  words: number;
+  headlines: number;
+}
+
 export interface DB {
   headlines: HeadlinesTable;
   headline_days: HeadlineDaysTable;
   search_queries: SearchQueriesTable;
   projection: ProjectionTable;
   projection_basis: ProjectionBasisTable;
+  headline_terms: HeadlineTermsTable;
 }

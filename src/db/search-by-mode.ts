@@ -17,7 +17,7 @@ interface ModeRow {
 
 /**
  * One search in the given mode, through the very SQL functions analysts call (migrations
- * 0004 and 0006), so both get identical rows, order and scores.
+ * 0004, 0006 and 0020), so both get identical rows, order and scores.
  */
 export async function searchByMode(db: Kysely<DB>, mode: SearchMode, queryText: string, embedding: Float32Array, k: number, range: DateRange, withMatchedTerms = true): Promise<ScoredHeadline[]> {
   const vector = sql`${vectorParameter(embedding)}::${fullVector}`;
@@ -28,9 +28,12 @@ export async function searchByMode(db: Kysely<DB>, mode: SearchMode, queryText: 
       : mode === 'KEYWORD'
         ? sql`keyword_search(${queryText}, ${vector}, ${args})`
         : sql`(select s.*, s.similarity as score from semantic_search(${vector}, ${args}) s)`;
+  // Hybrid rankings may have corrected misspelled words: their edges name the corpus word matched.
+  const matched = !withMatchedTerms ? sql`` : mode === 'HYBRID' ? sql`, matched_terms(${queryText}, r.text, c.corrected) as matched_terms` : sql`, matched_terms(${queryText}, r.text) as matched_terms`;
+  const corrections = withMatchedTerms && mode === 'HYBRID' ? sql`cross join (select search_correction(${queryText}, ${range.from}::date, ${range.to}::date) as corrected offset 0) c` : sql``;
   const { rows } = await sql<ModeRow>`
-    select r.id, r.published_on, r.text, r.similarity, r.rank, r.score${withMatchedTerms ? sql`, matched_terms(${queryText}, r.text) as matched_terms` : sql``}
-    from ${source} r
+    select r.id, r.published_on, r.text, r.similarity, r.rank, r.score${matched}
+    from ${source} r ${corrections}
     order by r.rank`.execute(db);
   return rows.map((r) => ({ id: r.id, publishedOn: r.published_on, text: r.text, similarity: r.similarity, rank: r.rank, score: r.score, matchedTerms: r.matched_terms ?? [] }));
 }

@@ -12,6 +12,7 @@ export const resolvers: Resolvers = {
     timeline: (_root, args, { search }) => search.timeline(args.query, args),
     similarTimeline: (_root, args, { search }) => search.similarTimeline(args.id, args),
     headline: (_root, { id }, { search }) => search.headline(id),
+    suggest: (_root, { prefix, first }, { search }) => search.suggest(prefix, first),
     stats: (_root, _args, { search }) => search.stats(),
   },
 };

@@ -3,6 +3,8 @@ import { asServiceError } from '../db/database-errors.ts';
 import type { DB } from '../db/schema.ts';
 import { loadProjection } from '../db/projection-repository.ts';
 import { searchByMode } from '../db/search-by-mode.ts';
+import { correctedQuery } from '../db/corrected-query.ts';
+import { suggestTerms } from '../db/suggest-terms.ts';
 import { corpusStats, findHeadline, similarHeadlines } from '../db/search-repository.ts';
 import { nearDuplicatePairs } from '../db/near-duplicate-pairs.ts';
 import { semanticTimeline, similarTimeline } from '../db/timeline-repository.ts';
@@ -15,7 +17,8 @@ import { noInstrumentation, type Instrumentation } from './instrumentation.ts';
 import { DEFAULT_SEARCH_MODE, type SearchMode } from '../shared/search-mode.ts';
 import type { CorpusStats, DateRange, HeadlineRow, ScoredHeadline, SearchPage } from '../shared/search-types.ts';
 import type { TimelineBucket, TimelinePeriod } from '../shared/timeline-types.ts';
-import { MAX_DEPTH, validateFirst, validateId, validateQuery, validateRange, validateTop } from './validate-search-input.ts';
+import type { Suggestion } from '../shared/suggestion.ts';
+import { MAX_DEPTH, validateFirst, validateId, validatePrefix, validateQuery, validateRange, validateSuggestFirst, validateTop } from './validate-search-input.ts';
 
 export interface PageRequest {
   readonly mode?: SearchMode | null;
@@ -78,8 +81,15 @@ export class SearchService {
     const embedding = await this.embed(normalized);
     this.deps.onQuery?.(query, embedding);
     const ranking = (k: number) => this.db(`${mode.toLowerCase()}_search`, () => searchByMode(this.deps.db, mode, normalized, embedding, k, range, page.matchedTerms ?? true));
-    if (page.collapse) return this.collapsedPage(ranking, after, first, fingerprint);
-    return pageResults(await ranking(this.depth(after, first)), after, first, fingerprint);
+    // Only hybrid rankings correct misspellings (migration 0020).
+    const corrected = mode === 'HYBRID' ? this.db('search_correction', () => correctedQuery(this.deps.db, normalized, range)) : Promise.resolve(null);
+    const [result, correction] = await Promise.all([page.collapse ? this.collapsedPage(ranking, after, first, fingerprint) : ranking(this.depth(after, first)).then((rows) => pageResults(rows, after, first, fingerprint)), corrected]);
+    return { ...result, correctedQuery: correction };
+  }
+
+  /** Completions of a prefix typed into a search box, most headlines first. */
+  async suggest(prefix: string, first: number | null | undefined): Promise<Suggestion[]> {
+    return this.db('suggest', () => suggestTerms(this.deps.db, validatePrefix(prefix), validateSuggestFirst(first)));
   }
 
   /** How a query's `top` best matches (by meaning) spread over time. */

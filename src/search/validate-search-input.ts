@@ -26,6 +26,24 @@ export function validateQuery(query: string): string {
   return normalized;
 }
 
+/** Longest prefix suggest completes: a search box's words, not a document. */
+const MAX_PREFIX_LENGTH = 200;
+export const MAX_SUGGESTIONS = 100;
+
+/** A prefix typed so far; empty is allowed (no suggestions). Its trailing space is kept: the next word is wanted. */
+export function validatePrefix(prefix: string): string {
+  if (prefix.length > MAX_PREFIX_LENGTH) throw bad(`\`prefix\` is ${prefix.length} characters long; the limit is ${MAX_PREFIX_LENGTH}.`);
+  const trailing = /\s$/.test(prefix) ? ' ' : '';
+  const normalized = normalizeText(prefix);
+  return normalized === '' ? '' : normalized + trailing;
+}
+
+export function validateSuggestFirst(first: number | null | undefined): number {
+  const n = first ?? 8;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SUGGESTIONS) throw bad(`\`first\` must be between 1 and ${MAX_SUGGESTIONS}; got ${n}.`);
+  return n;
+}
+
 export function validateFirst(first: number | null | undefined): number {
   const n = first ?? 10;
   if (!Number.isInteger(n) || n < 1 || n > MAX_FIRST) throw bad(`\`first\` must be between 1 and ${MAX_FIRST}; got ${n}.`);

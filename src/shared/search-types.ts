@@ -43,6 +43,8 @@ export interface PageInfo {
 export interface SearchPage {
   readonly edges: SearchEdge[];
   readonly pageInfo: PageInfo;
+  /** The corrected query when hybrid search corrected misspelled words; null or absent otherwise. */
+  readonly correctedQuery?: string | null;
 }
 
 export interface CorpusStats {

@@ -1,6 +1,7 @@
 import { ApiError, createGraphqlClient } from './graphql-client.ts';
 import { highlight } from './highlight.ts';
 import { renderTimelineChart, type ChartPeriod } from './timeline-chart.ts';
+import { attachSuggestions, type Suggestion } from './suggestions.ts';
 
 interface Headline {
   id: string;
@@ -16,13 +17,15 @@ interface Edge {
 interface Page {
   edges: Edge[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  correctedQuery?: string | null;
 }
 
 const EDGE = 'edges { similarity matchedTerms node { id text publishedOn } duplicates { id text publishedOn } } pageInfo { hasNextPage endCursor }';
 const SEARCH = `query Search($q: String!, $after: String, $filter: HeadlineFilter, $mode: SearchMode, $collapse: Boolean, $withTimeline: Boolean!, $timelineFilter: HeadlineFilter) {
-  search(query: $q, first: 10, after: $after, filter: $filter, mode: $mode, collapse: $collapse) { ${EDGE} }
+  search(query: $q, first: 10, after: $after, filter: $filter, mode: $mode, collapse: $collapse) { ${EDGE} correctedQuery }
   timeline(query: $q, bucket: YEAR, filter: $timelineFilter) @include(if: $withTimeline) { period count share }
 }`;
+const SUGGEST = `query Suggest($prefix: String!) { suggest(prefix: $prefix, first: 8) { text headlines } }`;
 const SIMILAR = `query Similar($id: ID!, $after: String) { similar(id: $id, first: 10, after: $after) { ${EDGE} } }`;
 /** Typing pauses this long before a search is sent: one embedding per pause, not per keystroke. */
 const DEBOUNCE_MS = 300;
@@ -37,6 +40,7 @@ const collapse = $<HTMLInputElement>('collapse');
 const errorBox = $<HTMLParagraphElement>('error');
 const status = $<HTMLParagraphElement>('status');
 const results = $<HTMLOListElement>('results');
+const suggestions = $<HTMLUListElement>('suggestions');
 const more = $<HTMLButtonElement>('more');
 const timelineSection = $<HTMLElement>('timeline');
 const chart = $<HTMLDivElement>('chart');
@@ -132,6 +136,14 @@ function renderPage(page: Page, append: boolean): void {
     });
     status.append(`${shown} headlines like “${similarTo.text}” `, back);
   } else {
+    if (page.correctedQuery) {
+      const corrected = document.createElement('span');
+      corrected.className = 'corrected';
+      const query = document.createElement('strong');
+      query.textContent = page.correctedQuery;
+      corrected.append('Showing results for ', query, '. ');
+      status.append(corrected);
+    }
     status.append(shown === 0 ? 'No headlines found.' : `${shown} headlines${selectedYear ? ` from ${selectedYear.slice(0, 4)}` : ''}. `);
     if (selectedYear) {
       const chip = document.createElement('span');
@@ -216,6 +228,12 @@ function searchIfChanged(delay: number): void {
   }, delay);
 }
 
+attachSuggestions(
+  input,
+  suggestions,
+  async (prefix) => (await graphql<{ suggest: Suggestion[] }>('suggest', SUGGEST, { prefix }))?.suggest ?? null,
+  () => searchIfChanged(0),
+);
 status.tabIndex = -1;
 input.addEventListener('input', () => searchIfChanged(DEBOUNCE_MS));
 for (const control of [from, to, mode, collapse]) control.addEventListener('change', () => searchIfChanged(0));

@@ -8,7 +8,7 @@ import type { Act } from '../run-command.ts';
 
 /** The project's own labelled sets; the same relative place from src/ (tsx) and dist/. */
 const EVAL_DIR = fileURLToPath(new URL('../../../eval/', import.meta.url));
-const DEFAULT_SETS = ['names.tsv', 'topical.tsv'].map((f) => path.join(EVAL_DIR, f));
+const DEFAULT_SETS = ['names.tsv', 'topical.tsv', 'misspellings.tsv'].map((f) => path.join(EVAL_DIR, f));
 /** The fusion's tunables (migration 0006) that --depth, --rrf-k and --keyword-weight vary. */
 const TUNABLES = { depth: 'headline_search.fusion_depth', rrfK: 'headline_search.rrf_k', keywordWeight: 'headline_search.keyword_weight' } as const;
 
@@ -52,7 +52,7 @@ function grid(flags: EvalSearchFlags): Array<Record<string, string>> {
 export function registerEvalSearchCommand(evalCommand: Command, act: Act): void {
   evalCommand
     .command('search [sets...]')
-    .description(`precision@${PRECISION_AT} of each search mode on labelled query sets (TSV: split, query, on_topic regex; default eval/names.tsv eval/topical.tsv)`)
+    .description(`precision@${PRECISION_AT} of each search mode on labelled query sets (TSV: split, query, on_topic regex; default eval/names.tsv eval/topical.tsv eval/misspellings.tsv)`)
     .option('--split <split>', 'which queries: test (held out, default), dev (for tuning) or all', split, 'test')
     .option('--modes <list>', 'comma-separated modes (default all: hybrid,semantic,keyword)', modeList, [...SEARCH_MODES])
     .option('--depth <list>', `hybrid: rows per side to fuse (${TUNABLES.depth}), comma-separated values to compare`, numberList)

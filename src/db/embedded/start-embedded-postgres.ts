@@ -1,6 +1,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketHandler, type PGLiteSocketHandlerOptions } from '@electric-sql/pglite-socket';
 import { AppError, ErrorCode } from '../../errors/app-error.ts';
@@ -30,7 +31,7 @@ export interface EmbeddedPostgresOptions {
 const HOST = '127.0.0.1';
 
 /**
- * Opens PGlite (with pgvector) on DATA_DIR/pglite and serves it over the Postgres wire
+ * Opens PGlite (with pgvector, and pg_trgm for the typo-tolerant word list) on DATA_DIR/pglite and serves it over the Postgres wire
  * protocol on loopback, so the application, migrations and psql all use the same
  * pg + Kysely path as against a real server.
  */
@@ -39,7 +40,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const lock = acquireDataDirLock(options.dataDir);
   let db: PGlite | undefined;
   try {
-    db = await PGlite.create({ dataDir, extensions: { vector } });
+    db = await PGlite.create({ dataDir, extensions: { vector, pg_trgm } });
     const scheduler = new SessionScheduler(db);
     const maxConnections = options.maxConnections ?? 32;
     const handlers = new Set<PGLiteSocketHandler>();

@@ -41,6 +41,13 @@ export type Query = {
   /** The timeline of the headlines closest to headline `id` (itself excluded): this story over time. */
   similarTimeline: Array<TimelineBucket>;
   headline?: Maybe<Headline>;
+  /**
+   * Completions of what has been typed, for a search box: the corpus's own words and
+   * two-word names that start with the prefix's last word or last two words (words typed
+   * before those are kept in front), most headlines first. Empty for an empty prefix.
+   * `first` is from 1 to 100.
+   */
+  suggest: Array<Suggestion>;
   /** What is loaded and how it is searched. */
   stats: CorpusStats;
 };
@@ -82,6 +89,12 @@ export type QuerySimilarTimelineArgs = {
 
 export type QueryHeadlineArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QuerySuggestArgs = {
+  prefix: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** How `search` ranks headlines. */
@@ -128,6 +141,22 @@ export type SearchResults = {
   __typename?: 'SearchResults';
   edges: Array<SearchEdge>;
   pageInfo: PageInfo;
+  /**
+   * HYBRID only: the query with its misspelled words corrected, when a correction drove the
+   * results (a word in almost no headline, replaced by the closest common corpus word):
+   * what a front end shows as "showing results for …". Null otherwise: a word found in the
+   * corpus is never corrected, and its exact matches rank ahead of any correction's.
+   */
+  correctedQuery?: Maybe<Scalars['String']['output']>;
+};
+
+/** A completion offered while typing. */
+export type Suggestion = {
+  __typename?: 'Suggestion';
+  /** The completed word or name, after the words typed before it. */
+  text: Scalars['String']['output'];
+  /** How many headlines contain the completed word or name. */
+  headlines: Scalars['Int']['output'];
 };
 
 export type SearchEdge = {
@@ -138,7 +167,7 @@ export type SearchEdge = {
   similarity: Scalars['Float']['output'];
   /** What the mode ranks by, higher first: the similarity (SEMANTIC, similar), the fused reciprocal-rank score (HYBRID) or the text rank (KEYWORD). */
   score: Scalars['Float']['output'];
-  /** The query's words that occur in the headline (stop words and -excluded words left out), for highlighting; empty for similar. */
+  /** The query's words that occur in the headline (stop words and -excluded words left out), for highlighting; in HYBRID, the corpus word a misspelled query word was corrected to; empty for similar. */
   matchedTerms: Array<Scalars['String']['output']>;
   /** With `collapse: true`: near-duplicates of this headline ranked below it and above the next edge, best first; empty otherwise. */
   duplicates: Array<Headline>;
@@ -256,6 +285,7 @@ export type ResolversTypes = {
   HeadlineFilter: HeadlineFilter;
   Headline: ResolverTypeWrapper<HeadlineRow>;
   SearchResults: ResolverTypeWrapper<Omit<SearchResults, 'edges'> & { edges: Array<ResolversTypes['SearchEdge']> }>;
+  Suggestion: ResolverTypeWrapper<Suggestion>;
   SearchEdge: ResolverTypeWrapper<Omit<SearchEdge, 'node' | 'duplicates'> & { node: ResolversTypes['Headline'], duplicates: Array<ResolversTypes['Headline']> }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   CorpusStats: ResolverTypeWrapper<CorpusStats>;
@@ -274,6 +304,7 @@ export type ResolversParentTypes = {
   HeadlineFilter: HeadlineFilter;
   Headline: HeadlineRow;
   SearchResults: Omit<SearchResults, 'edges'> & { edges: Array<ResolversParentTypes['SearchEdge']> };
+  Suggestion: Suggestion;
   SearchEdge: Omit<SearchEdge, 'node' | 'duplicates'> & { node: ResolversParentTypes['Headline'], duplicates: Array<ResolversParentTypes['Headline']> };
   PageInfo: PageInfo;
   CorpusStats: CorpusStats;
@@ -289,6 +320,7 @@ export type QueryResolvers<ContextType = GraphqlContext, ParentType extends Reso
   timeline?: Resolver<Array<ResolversTypes['TimelineBucket']>, ParentType, ContextType, RequireFields<QueryTimelineArgs, 'query' | 'bucket' | 'top'>>;
   similarTimeline?: Resolver<Array<ResolversTypes['TimelineBucket']>, ParentType, ContextType, RequireFields<QuerySimilarTimelineArgs, 'id' | 'bucket' | 'top'>>;
   headline?: Resolver<Maybe<ResolversTypes['Headline']>, ParentType, ContextType, RequireFields<QueryHeadlineArgs, 'id'>>;
+  suggest?: Resolver<Array<ResolversTypes['Suggestion']>, ParentType, ContextType, RequireFields<QuerySuggestArgs, 'prefix' | 'first'>>;
   stats?: Resolver<ResolversTypes['CorpusStats'], ParentType, ContextType>;
 };
 
@@ -308,6 +340,12 @@ export type HeadlineResolvers<ContextType = GraphqlContext, ParentType extends R
 export type SearchResultsResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['SearchResults'] = ResolversParentTypes['SearchResults']> = {
   edges?: Resolver<Array<ResolversTypes['SearchEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  correctedQuery?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type SuggestionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Suggestion'] = ResolversParentTypes['Suggestion']> = {
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  headlines?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type SearchEdgeResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['SearchEdge'] = ResolversParentTypes['SearchEdge']> = {
@@ -342,6 +380,7 @@ export type Resolvers<ContextType = GraphqlContext> = {
   TimelineBucket?: TimelineBucketResolvers<ContextType>;
   Headline?: HeadlineResolvers<ContextType>;
   SearchResults?: SearchResultsResolvers<ContextType>;
+  Suggestion?: SuggestionResolvers<ContextType>;
   SearchEdge?: SearchEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   CorpusStats?: CorpusStatsResolvers<ContextType>;
