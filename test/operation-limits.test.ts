@@ -52,6 +52,7 @@ test('cost follows the work: timeline top and bucket, collapse, and the depth a 
   assert.equal(measure('query($a: String) { similar(id: "1", after: $a) { edges { cursor } } }', { a: cursorAt(995) }).cost, 120);
   assert.equal(measure(SEARCH, { q: 'x', after: cursorAt(10 ** 9) }).cost, 120, 'a forged depth counts at the deepest reachable');
   assert.equal(measure(SEARCH, { q: 'x', after: 'not a cursor' }).cost, 20, 'refused by the service before any work');
+  assert.equal(measure('{ suggest(prefix: "gil", first: 20) { text headlines } }').cost, 2, 'an index range, whatever first');
 });
 
 test('aliases, depth and fields, fragments expanded; introspection is not depth', () => {

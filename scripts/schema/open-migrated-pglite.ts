@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 
 /**
  * A fresh in-memory PGlite (with pgvector) with every migration in `folder` applied, in the
@@ -10,7 +11,7 @@ import { vector } from '@electric-sql/pglite-pgvector';
  */
 export async function openMigratedPglite(folder: string): Promise<{ db: PGlite; files: string[] }> {
   const files = fs.readdirSync(folder).filter((f) => f.endsWith('.sql')).sort();
-  const db = await PGlite.create({ extensions: { vector } });
+  const db = await PGlite.create({ extensions: { vector, pg_trgm } });
   try {
     for (const file of files) {
       if (!/^\d{4}_[a-z0-9_]+\.sql$/.test(file)) throw new Error(`Migration file name ${file} does not match NNNN_snake_case.sql`);

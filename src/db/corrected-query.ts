@@ -3,7 +3,7 @@ import type { DateRange } from '../shared/search-types.ts';
 import type { DB } from './schema.ts';
 
 /**
- * The corrected query hybrid_search searched besides the query itself (migration 0020's
+ * The corrected query hybrid_search searched besides the query itself (migration 0012's
  * search_correction), or null when it searched no correction.
  */
 export async function correctedQuery(db: Kysely<DB>, queryText: string, range: DateRange): Promise<string | null> {

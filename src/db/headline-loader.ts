@@ -36,6 +36,8 @@ const MERGE = `insert into headlines (published_on, text, embedding, embedding_r
 // On Citus headline_days has no triggers to keep it (migration 0011): the batch's days are
 // recounted in its own transaction, so a killed load leaves the counts with the rows.
 const RECOUNT_DAYS = `select refresh_headline_days($1::date[])`;
+// The same for the corpus's word list (migration 0012): the texts this batch stored.
+const COUNT_TERMS = `select headline_terms_add($1::text[])`;
 
 /**
  * A batch read from a date-ordered source spans a few days: reading every stored key of
@@ -112,8 +114,11 @@ export async function createHeadlineLoader(database: Database): Promise<Headline
       try {
         await client.query(RELAXED_COMMIT);
         await pipeline(Readable.from([encodeCopyRows(rows)]), client.query(copyFrom(`copy ${COPY_COLUMNS} from stdin (format binary)`)));
-        const result = await client.query(MERGE);
-        if (distributed) await client.query(RECOUNT_DAYS, [[...new Set(rows.map((r) => r.publishedOn))]]);
+        const result = await client.query<{ text: string }>(distributed ? `${MERGE} returning text` : MERGE);
+        if (distributed) {
+          await client.query(RECOUNT_DAYS, [[...new Set(rows.map((r) => r.publishedOn))]]);
+          await client.query(COUNT_TERMS, [result.rows.map((r) => r.text)]);
+        }
         await client.query('commit');
         return result.rowCount ?? 0;
       } catch (error) {

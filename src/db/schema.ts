@@ -47,7 +47,7 @@ export interface SearchQueriesTable {
   error: string | null;
 }
 
-/** The corpus's words and adjacent word pairs with their headline counts, kept by triggers on headlines (migration 0020). */
+/** The corpus's words and adjacent word pairs with their headline counts, kept by triggers on headlines (migration 0012). */
 export interface HeadlineTermsTable {
   term: string;
   /** 1: a word, 2: two adjacent words. */

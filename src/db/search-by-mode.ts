@@ -17,7 +17,7 @@ interface ModeRow {
 
 /**
  * One search in the given mode, through the very SQL functions analysts call (migrations
- * 0004, 0006 and 0020), so both get identical rows, order and scores.
+ * 0004, 0006 and 0012), so both get identical rows, order and scores.
  */
 export async function searchByMode(db: Kysely<DB>, mode: SearchMode, queryText: string, embedding: Float32Array, k: number, range: DateRange, withMatchedTerms = true): Promise<ScoredHeadline[]> {
   const vector = sql`${vectorParameter(embedding)}::${fullVector}`;

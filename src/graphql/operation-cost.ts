@@ -21,6 +21,8 @@ export const COST = Object.freeze({
   dayBuckets: 50,
   stats: 10,
   headline: 1,
+  /** Completions are an index range on the word list, never a ranking: a search box sends one per pause in typing. */
+  suggest: 2,
 });
 
 /** Fragment expansion past this many fields is refused as over budget (the library's own guard). */
@@ -49,6 +51,8 @@ const rootFieldEstimator: ComplexityEstimator = ({ type, field, args }) => {
       return COST.stats;
     case 'headline':
       return COST.headline;
+    case 'suggest':
+      return COST.suggest;
     default:
       return undefined;
   }

@@ -81,7 +81,7 @@ export class SearchService {
     const embedding = await this.embed(normalized);
     this.deps.onQuery?.(query, embedding);
     const ranking = (k: number) => this.db(`${mode.toLowerCase()}_search`, () => searchByMode(this.deps.db, mode, normalized, embedding, k, range, page.matchedTerms ?? true));
-    // Only hybrid rankings correct misspellings (migration 0020).
+    // Only hybrid rankings correct misspellings (migration 0012).
     const corrected = mode === 'HYBRID' ? this.db('search_correction', () => correctedQuery(this.deps.db, normalized, range)) : Promise.resolve(null);
     const [result, correction] = await Promise.all([page.collapse ? this.collapsedPage(ranking, after, first, fingerprint) : ranking(this.depth(after, first)).then((rows) => pageResults(rows, after, first, fingerprint)), corrected]);
     return { ...result, correctedQuery: correction };

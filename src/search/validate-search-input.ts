@@ -32,6 +32,7 @@ export const MAX_SUGGESTIONS = 100;
 
 /** A prefix typed so far; empty is allowed (no suggestions). Its trailing space is kept: the next word is wanted. */
 export function validatePrefix(prefix: string): string {
+  validateText('prefix', prefix);
   if (prefix.length > MAX_PREFIX_LENGTH) throw bad(`\`prefix\` is ${prefix.length} characters long; the limit is ${MAX_PREFIX_LENGTH}.`);
   const trailing = /\s$/.test(prefix) ? ' ' : '';
   const normalized = normalizeText(prefix);

@@ -39,18 +39,26 @@ as $$
 $$;
 
 
--- Upserts in term order, so that concurrent load batches take row locks in one order.
+-- Counts the terms of newly stored headlines. Upserts in term order, so that concurrent load
+-- batches take row locks in one order. The triggers below call it; on Citus, where a
+-- distributed table takes no triggers, ingest calls it with each batch's inserted texts.
+create function headline_terms_add(texts text[]) returns void
+language sql
+as $$
+  insert into headline_terms as t (term, words, headlines)
+  select x.term, case when strpos(x.term, ' ') > 0 then 2 else 1 end, count(*)::integer
+  from unnest(texts) n(text), headline_terms_of(n.text) x
+  group by x.term
+  order by x.term
+  on conflict (term) do update set headlines = t.headlines + excluded.headlines
+$$;
+
 create function headline_terms_count() returns trigger
 language plpgsql
 as $$
 begin
   if tg_op in ('INSERT', 'UPDATE') then
-    insert into headline_terms as t (term, words, headlines)
-    select x.term, case when strpos(x.term, ' ') > 0 then 2 else 1 end, count(*)::integer
-    from new_rows n, headline_terms_of(n.text) x
-    group by x.term
-    order by x.term
-    on conflict (term) do update set headlines = t.headlines + excluded.headlines;
+    perform headline_terms_add(array(select n.text from new_rows n));
   end if;
   if tg_op in ('DELETE', 'UPDATE') then
     update headline_terms t set headlines = t.headlines - g.n
@@ -69,18 +77,6 @@ begin
 end
 $$;
 
-create trigger headline_terms_insert after insert on headlines
-referencing new table as new_rows
-for each statement execute function headline_terms_count();
-
-create trigger headline_terms_update after update on headlines
-referencing old table as old_rows new table as new_rows
-for each statement execute function headline_terms_count();
-
-create trigger headline_terms_delete after delete on headlines
-referencing old table as old_rows
-for each statement execute function headline_terms_count();
-
 create function headline_terms_clear() returns trigger
 language plpgsql
 as $$
@@ -90,8 +86,36 @@ begin
 end
 $$;
 
-create trigger headline_terms_truncate after truncate on headlines
-for each statement execute function headline_terms_clear();
+-- A table Citus has distributed (migration 0011) takes no triggers: there ingest keeps the
+-- counts (headline_terms_add), and the list is a reference table, copied to every node.
+do $terms$
+declare
+  distributed boolean := false;
+begin
+  -- Nested, so that pg_dist_partition is looked up only where Citus is installed.
+  if exists (select 1 from pg_extension where extname = 'citus') then
+    distributed := exists (select 1 from pg_dist_partition where logicalrelid = 'headlines'::regclass);
+  end if;
+  if distributed then
+    perform create_reference_table('headline_terms');
+  else
+    execute $t$ create trigger headline_terms_insert after insert on headlines
+    referencing new table as new_rows
+    for each statement execute function headline_terms_count() $t$;
+
+    execute $t$ create trigger headline_terms_update after update on headlines
+    referencing old table as old_rows new table as new_rows
+    for each statement execute function headline_terms_count() $t$;
+
+    execute $t$ create trigger headline_terms_delete after delete on headlines
+    referencing old table as old_rows
+    for each statement execute function headline_terms_count() $t$;
+
+    execute $t$ create trigger headline_terms_truncate after truncate on headlines
+    for each statement execute function headline_terms_clear() $t$;
+  end if;
+end
+$terms$;
 
 -- The count of what is loaded already, under a lock: SHARE mode waits for every writer in
 -- flight and admits no new one until commit, while the triggers above exist, so no row
