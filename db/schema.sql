@@ -278,14 +278,16 @@ $function$;
 
 CREATE OR REPLACE FUNCTION public.headline_terms_add(texts text[])
  RETURNS void
- LANGUAGE sql
+ LANGUAGE plpgsql
 AS $function$
+begin
   insert into headline_terms as t (term, words, headlines)
   select x.term, case when strpos(x.term, ' ') > 0 then 2 else 1 end, count(*)::integer
   from unnest(texts) n(text), headline_terms_of(n.text) x
   group by x.term
   order by x.term
-  on conflict (term) do update set headlines = t.headlines + excluded.headlines
+  on conflict (term) do update set headlines = t.headlines + excluded.headlines;
+end
 $function$;
 
 CREATE OR REPLACE FUNCTION public.headline_terms_clear()
@@ -630,6 +632,20 @@ begin
   delete from headline_days where published_on = any(days);
   insert into headline_days (published_on, headlines)
   select h.published_on, count(*)::integer from headlines h where h.published_on = any(days) group by h.published_on;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.refresh_headline_terms()
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+begin
+  execute 'lock table headlines in share mode';
+  delete from headline_terms;
+  insert into headline_terms (term, words, headlines)
+  select x.term, case when strpos(x.term, ' ') > 0 then 2 else 1 end, count(*)::integer
+  from headlines h, headline_terms_of(h.text) x
+  group by x.term;
 end
 $function$;
 

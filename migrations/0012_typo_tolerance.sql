@@ -42,15 +42,34 @@ $$;
 -- Counts the terms of newly stored headlines. Upserts in term order, so that concurrent load
 -- batches take row locks in one order. The triggers below call it; on Citus, where a
 -- distributed table takes no triggers, ingest calls it with each batch's inserted texts.
+-- PL/pgSQL, not SQL: Citus cannot plan an SQL function's statement with parameters.
 create function headline_terms_add(texts text[]) returns void
-language sql
+language plpgsql
 as $$
+begin
   insert into headline_terms as t (term, words, headlines)
   select x.term, case when strpos(x.term, ' ') > 0 then 2 else 1 end, count(*)::integer
   from unnest(texts) n(text), headline_terms_of(n.text) x
   group by x.term
   order by x.term
-  on conflict (term) do update set headlines = t.headlines + excluded.headlines
+  on conflict (term) do update set headlines = t.headlines + excluded.headlines;
+end
+$$;
+
+-- The whole list counted again from headlines. Where triggers keep it (one server, PGlite)
+-- it is never needed; on Citus, after rows are deleted (ingest only adds), run it as
+-- refresh_headline_days() is run.
+create function refresh_headline_terms() returns void
+language plpgsql
+as $$
+begin
+  execute 'lock table headlines in share mode';
+  delete from headline_terms;
+  insert into headline_terms (term, words, headlines)
+  select x.term, case when strpos(x.term, ' ') > 0 then 2 else 1 end, count(*)::integer
+  from headlines h, headline_terms_of(h.text) x
+  group by x.term;
+end
 $$;
 
 create function headline_terms_count() returns trigger
@@ -87,7 +106,7 @@ end
 $$;
 
 -- A table Citus has distributed (migration 0011) takes no triggers: there ingest keeps the
--- counts (headline_terms_add), and the list is a reference table, copied to every node.
+-- counts (headline_terms_add), and the list becomes a reference table (at the end).
 do $terms$
 declare
   distributed boolean := false;
@@ -96,9 +115,7 @@ begin
   if exists (select 1 from pg_extension where extname = 'citus') then
     distributed := exists (select 1 from pg_dist_partition where logicalrelid = 'headlines'::regclass);
   end if;
-  if distributed then
-    perform create_reference_table('headline_terms');
-  else
+  if not distributed then
     execute $t$ create trigger headline_terms_insert after insert on headlines
     referencing new table as new_rows
     for each statement execute function headline_terms_count() $t$;
@@ -120,11 +137,9 @@ $terms$;
 -- The count of what is loaded already, under a lock: SHARE mode waits for every writer in
 -- flight and admits no new one until commit, while the triggers above exist, so no row
 -- committed meanwhile is missed or counted twice. Reads go on meanwhile.
-lock table headlines in share mode;
-insert into headline_terms (term, words, headlines)
-select x.term, case when strpos(x.term, ' ') > 0 then 2 else 1 end, count(*)::integer
-from headlines h, headline_terms_of(h.text) x
-group by x.term;
+-- The lock is taken inside the function: Citus propagates a top-level LOCK with the whole
+-- migration's text, which a worker refuses as several commands in one prepared statement.
+select refresh_headline_terms();
 
 -- Prefix ranges for suggest (bytewise, so a range is exactly the terms starting with it),
 -- and the most frequent terms first for short prefixes that match too many to sort.
@@ -474,3 +489,15 @@ begin
   end if;
 end
 $$;
+
+-- On Citus, last, once the list has its rows and indexes: a reference table, copied to every
+-- node, so that searches planned on any node read it locally.
+do $reference$
+begin
+  if exists (select 1 from pg_extension where extname = 'citus') then
+    if exists (select 1 from pg_dist_partition where logicalrelid = 'headlines'::regclass) then
+      perform create_reference_table('headline_terms');
+    end if;
+  end if;
+end
+$reference$;

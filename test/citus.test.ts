@@ -145,7 +145,7 @@ describe('Citus: a coordinator and 2 workers answer as one server does', { skip:
     );
     assert.deepEqual(
       rows.map((r) => `${r.t}:${r.method}:${r.key ?? ''}:${r.shards}`),
-      ['headline_days:n::1', 'headlines:h:published_on:2', 'projection:n::1', 'projection_basis:n::1'],
+      ['headline_days:n::1', 'headline_terms:n::1', 'headlines:h:published_on:2', 'projection:n::1', 'projection_basis:n::1'],
     );
   });
 
@@ -170,7 +170,7 @@ describe('Citus: a coordinator and 2 workers answer as one server does', { skip:
 
   test('two ingest processes splitting one file load every row once, and index every shard', async () => {
     await citus.pool.query('truncate headlines');
-    await citus.pool.query('select refresh_headline_days()');
+    await citus.pool.query('select refresh_headline_days(), refresh_headline_terms()');
     await citus.pool.query('drop index headlines_embedding_reduced_hnsw');
     const parts = await Promise.all(['1/2', '2/2'].map((part) => runCliProcess(['ingest', corpus, '--part', part], env(cluster.url))));
     for (const p of parts) assert.equal(p.code, 0, p.stderr);
@@ -189,7 +189,7 @@ describe('Citus: a coordinator and 2 workers answer as one server does', { skip:
     // Ties in similarity are broken by id: the same ids on both sides make every ranking
     // below comparable row for row, ties included.
     await citus.pool.query('truncate headlines restart identity');
-    await citus.pool.query('select refresh_headline_days()');
+    await citus.pool.query('select refresh_headline_days(), refresh_headline_terms()');
     await citus.pool.query('drop index headlines_embedding_reduced_hnsw');
     const loaded = await runCliProcess(['ingest', corpus, '--quiet'], env(cluster.url));
     assert.equal(loaded.code, 0, loaded.stderr);
@@ -291,6 +291,12 @@ describe('Citus: a coordinator and 2 workers answer as one server does', { skip:
       return [s.headlines, s.earliest, s.latest, s.model, s.projection];
     };
     assert.deepEqual(await stats(citus), await stats(single));
+
+    // The corpus's word list (typo tolerance, suggest): kept by ingest on Citus, by triggers on one server.
+    const terms = async (side: Side) => (await sql<{ term: string; headlines: number }>`select term, headlines from headline_terms order by term collate "C"`.execute(side.db)).rows;
+    const [termsA, termsB] = [await terms(single), await terms(citus)];
+    assert.ok(termsA.length > 1000);
+    assert.deepEqual(termsB, termsA, 'the same word list');
   });
 
   test('SQL for analysts: search_by_query text-in and the analyst role', async () => {
