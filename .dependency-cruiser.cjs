@@ -49,6 +49,13 @@ forbidden.push(
     to: { path: '^src/cli/commands/', pathNot: ['^src/cli/commands/option-parsers\\.ts$', '^src/cli/commands/$1\\.ts$'] },
   },
   {
+    name: 'commands call src/app',
+    comment: 'a CLI command parses its arguments, calls src/app and prints the result; the work behind it (database, model, projection) is wired in src/app',
+    severity: 'error',
+    from: { path: '^src/cli/commands/' },
+    to: { path: '^src/(db|embedding|projection)/' },
+  },
+  {
     name: 'no cycles',
     severity: 'error',
     from: { path: '^src/' },

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { grantAnalyst } from '../../db/grant-analyst.ts';
-import { withMigratedDatabase } from '../../app/with-database.ts';
+import { grantAnalystRole } from '../../app/grant-analyst-role.ts';
 import type { Act } from '../run-command.ts';
 
 export function registerGrantAnalystCommand(program: Command, act: Act): void {
@@ -8,11 +7,9 @@ export function registerGrantAnalystCommand(program: Command, act: Act): void {
     .command('grant-analyst <role>')
     .description('create (if needed) a read-only login role for SQL analysts: select data, run the search functions, insert into search_queries')
     .action((role: string) =>
-      act((ctx) =>
-        withMigratedDatabase(ctx.config, ctx.logger, async ({ db }) => {
-          const { created } = await grantAnalyst(db, role);
-          ctx.out(`${created ? 'created' : 'updated'} role ${role}: read-only on the data, execute on the search functions, insert on search_queries`);
-        }),
-      ),
+      act(async (ctx) => {
+        const { created } = await grantAnalystRole(ctx.config, ctx.logger, role);
+        ctx.out(`${created ? 'created' : 'updated'} role ${role}: read-only on the data, execute on the search functions, insert on search_queries`);
+      }),
     );
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { importEmbedded } from '../../app/import-embedded.ts';
-import { DEFAULT_HNSW_BUILD } from '../../db/build-hnsw-index.ts';
-import { DEFAULT_HNSW_PARAMS } from '../../db/hnsw-index.ts';
+import { DEFAULT_HNSW_BUILD, DEFAULT_HNSW_PARAMS } from '../../app/command-defaults.ts';
 import type { Act } from '../run-command.ts';
 import { buildWorkerCount, positiveInt } from './option-parsers.ts';
 
