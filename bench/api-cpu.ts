@@ -15,8 +15,8 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { percentile } from './stats.ts';
-import { benchFile } from './reference-files.ts';
+import { percentile } from './support/stats.ts';
+import { benchFile } from './support/reference-files.ts';
 
 const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV');
 const URL_ = process.env.BENCH_CORPUS_URL;

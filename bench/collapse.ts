@@ -11,7 +11,7 @@ import { createEmbedder } from '../src/embedding/create-embedder.ts';
 import { silentLogger } from '../src/logger.ts';
 import { toVectorLiteral } from '../src/db/vector-literal.ts';
 import { collapseRanking } from '../src/search/collapse-ranking.ts';
-import { benchFile } from './reference-files.ts';
+import { benchFile } from './support/reference-files.ts';
 
 const THRESHOLDS = [0.9, 0.95, 0.98];
 const url = process.env.BENCH_CORPUS_URL ?? 'postgres://postgres@127.0.0.1:5432/hs_bench_corpus';

@@ -19,9 +19,9 @@ import { cosine } from '../src/eval/correlation.ts';
 import { readCorpusSample } from '../src/eval/read-corpus-sample.ts';
 import { readStsPairs } from '../src/eval/read-sts-pairs.ts';
 import { silentLogger } from '../src/logger.ts';
-import { readOrtProfile } from './ort-profile.ts';
-import { median, percentile } from './stats.ts';
-import { benchFile, optionalBenchFile } from './reference-files.ts';
+import { readOrtProfile } from './support/ort-profile.ts';
+import { median, percentile } from './support/stats.ts';
+import { benchFile, optionalBenchFile } from './support/reference-files.ts';
 
 const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV', process.argv[2]);
 const STS = optionalBenchFile('STS_TSV');

@@ -19,8 +19,8 @@ import { UseLiteWeights } from '../src/embedding/onnx/use-lite-weights.ts';
 import { useModelDir } from '../src/embedding/use-model-files.ts';
 import { readCorpusSample } from '../src/eval/read-corpus-sample.ts';
 import { silentLogger } from '../src/logger.ts';
-import { median } from './stats.ts';
-import { benchFile } from './reference-files.ts';
+import { median } from './support/stats.ts';
+import { benchFile } from './support/reference-files.ts';
 
 const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV', process.argv[2]);
 const ROWS = Number(process.env.BENCH_ROWS ?? 3000);

@@ -20,9 +20,9 @@ import { USE_MODEL_ID } from '../src/embedding/use-model-files.ts';
 import { readCorpusSample } from '../src/eval/read-corpus-sample.ts';
 import { ingest } from '../src/ingest/ingest.ts';
 import { silentLogger } from '../src/logger.ts';
-import { freshEmbeddedConfig, freshServerDatabase } from './bench-databases.ts';
-import { median } from './stats.ts';
-import { benchFile } from './reference-files.ts';
+import { freshEmbeddedConfig, freshServerDatabase } from './support/bench-databases.ts';
+import { median } from './support/stats.ts';
+import { benchFile } from './support/reference-files.ts';
 
 const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV', process.argv[2]);
 const ROWS = Number(process.env.BENCH_ROWS ?? 20_000);

@@ -11,8 +11,8 @@ import { cosine } from '../src/eval/correlation.ts';
 import { readCorpusSample } from '../src/eval/read-corpus-sample.ts';
 import { readQuerySet } from '../src/eval/read-query-set.ts';
 import { silentLogger } from '../src/logger.ts';
-import { median } from './stats.ts';
-import { benchFile } from './reference-files.ts';
+import { median } from './support/stats.ts';
+import { benchFile } from './support/reference-files.ts';
 
 const CORPUS = benchFile('HEADLINES_SAMPLE_CSV', process.argv[2]);
 const HEADLINE_QUERIES = 300;

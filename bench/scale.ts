@@ -19,10 +19,10 @@ import pg from 'pg';
 import { parseConfig } from '../src/config/parse-config.ts';
 import { createEmbedder } from '../src/embedding/create-embedder.ts';
 import { silentLogger } from '../src/logger.ts';
-import { freshServerDatabase } from './bench-databases.ts';
-import { median, percentile } from './stats.ts';
-import { startServer } from './start-server.ts';
-import { benchFile } from './reference-files.ts';
+import { freshServerDatabase } from './support/bench-databases.ts';
+import { median, percentile } from './support/stats.ts';
+import { startServer } from './support/start-server.ts';
+import { benchFile } from './support/reference-files.ts';
 
 const { values: args } = parseArgs({
   options: { rows: { type: 'string', default: '200000' }, seed: { type: 'string', default: '1' }, queries: { type: 'string', default: '100' }, 'latency-queries': { type: 'string', default: '500' }, reuse: { type: 'string' }, seconds: { type: 'string', default: '15' }, 'skip-embedded': { type: 'boolean', default: false }, server: { type: 'string', default: 'tuned' } },

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { median, percentile } from './stats.ts';
+import { median, percentile } from './support/stats.ts';
 
 const { positionals, values: args } = parseArgs({
   allowPositionals: true,
