@@ -57,6 +57,13 @@ forbidden.push(
     to: { path: '^src/(db|embedding|projection)/' },
   },
   {
+    name: 'projection does no I/O',
+    comment: 'src/projection is the arithmetic of the reduced vectors; reading and storing a projection is its caller\'s (src/ingest, src/app)',
+    severity: 'error',
+    from: { path: '^src/projection/' },
+    to: { path: '^src/db/' },
+  },
+  {
     name: 'benches do not import tests',
     comment: 'what benches share with the tests (spawning the CLI, replicas, free ports) lives in scripts/lib; bench-only helpers in bench/support',
     severity: 'error',

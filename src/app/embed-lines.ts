@@ -1,13 +1,14 @@
 import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Config } from '../config/parse-config.ts';
+import { loadProjection } from '../db/projection-repository.ts';
 import { configuredModelId, createEmbedder } from '../embedding/create-embedder.ts';
 import { USE_DIMENSIONS, type Embedder } from '../embedding/embedder.ts';
 import { normalizeText } from '../embedding/normalize-text.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import type { Logger } from '../logger.ts';
 import { project } from '../projection/projection.ts';
-import { storedProjection } from '../projection/resolve-projection.ts';
+import { matchingProjection } from '../projection/resolve-projection.ts';
 import { forbiddenCharacter } from '../shared/forbidden-character.ts';
 import type { Projection } from '../shared/projection-types.ts';
 import { withMigratedDatabase } from './with-database.ts';
@@ -57,8 +58,8 @@ export async function embedLines(config: Config, logger: Logger, request: EmbedL
 
 function readStoredProjection(config: Config, logger: Logger): Promise<Projection> {
   return withMigratedDatabase(config, logger, async (database) => {
-    const stored = await storedProjection(database, { modelId: configuredModelId(config), inputDimensions: USE_DIMENSIONS });
+    const stored = await loadProjection(database.db);
     if (!stored) throw new AppError(ErrorCode.NOT_FOUND, '--projected: the database has no stored projection yet (run an ingest first)');
-    return stored;
+    return matchingProjection(stored, { modelId: configuredModelId(config), inputDimensions: USE_DIMENSIONS });
   });
 }

@@ -18,7 +18,9 @@ import { noTextMessage, openSource, type OpenedSource } from './open-source.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { readRecords, type InputFormat } from './read-records.ts';
 import { RejectsWriter } from './rejects-writer.ts';
-import { projectionRequest, storedProjection, storeProjectionOnce } from '../projection/resolve-projection.ts';
+import { loadProjection } from '../db/projection-repository.ts';
+import { matchingProjection, projectionRequest } from '../projection/resolve-projection.ts';
+import { storeProjectionOnce } from './store-projection-once.ts';
 import { StageClock, type Stage } from './stage-clock.ts';
 import { validateRecord, type ValidHeadline } from './validate-record.ts';
 
@@ -101,7 +103,8 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
   let chain: Promise<void> = Promise.resolve();
   let projection: Projection | null = null;
   try {
-    projection = await storedProjection(database, projectionOptions);
+    const storedProjection = await loadProjection(database.db);
+    projection = storedProjection ? matchingProjection(storedProjection, projectionOptions) : null;
     const rejects = (opened.rejects = new RejectsWriter(options.rejectsFile(source.name)));
     const progress: IngestProgress = { read: 0, loaded: 0, duplicates: 0, rejected: 0, bytesRead: 0, totalBytes: source.totalBytes };
     const report = () => deps.onProgress?.({ ...progress, bytesRead: source.bytesRead() });
