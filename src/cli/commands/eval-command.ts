@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { PCA_SAMPLE_SIZE } from '../../app/command-defaults.ts';
 import { evaluateStsRuntimes } from '../../app/evaluate-sts-runtimes.ts';
 import { BACKENDS, type BackendName } from '../../config/embed-backends.ts';
-import type { Act } from '../run-command.ts';
+import type { RunCommandBody } from '../run-command.ts';
 import { positiveInt } from './option-parsers.ts';
 
 function backendList(raw: string): BackendName[] {
@@ -14,7 +14,7 @@ function backendList(raw: string): BackendName[] {
 }
 
 /** `eval` and its `sts` subcommand; returns `eval` for the other subcommands to join. */
-export function registerEvalCommand(program: Command, act: Act): Command {
+export function registerEvalCommand(program: Command, runBody: RunCommandBody): Command {
   const evalCommand = program.command('eval').description('measure embedding and search quality');
   evalCommand
     .command('sts <file>')
@@ -26,7 +26,7 @@ export function registerEvalCommand(program: Command, act: Act): Command {
     .option('--backends <list>', 'comma-separated runtimes to evaluate (default: every one available: onnx, native tfjs if installed, wasm)', backendList)
     .option('--json', 'print JSON instead of a table')
     .action((file: string, options: { corpus?: string; sample: number; dims: number; seed: number; backends?: BackendName[]; json?: boolean }) =>
-      act(async (ctx) => {
+      runBody(async (ctx) => {
         const { pairs: pairCount, corpusRows, results, agreements } = await evaluateStsRuntimes(ctx.config, ctx.logger, {
           file,
           corpus: options.corpus,

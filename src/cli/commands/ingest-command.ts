@@ -9,7 +9,7 @@ import { formatSummary } from '../../ingest/format-summary.ts';
 import type { InputFormat } from '../../ingest/read-records.ts';
 import { DEFAULT_SOURCE_TIMEOUT_MS, openSource } from '../../ingest/open-source.ts';
 import { DEFAULT_MAX_TEXT_LENGTH } from '../../ingest/validate-record.ts';
-import type { Act } from '../run-command.ts';
+import type { RunCommandBody } from '../run-command.ts';
 import { buildWorkerCount, positiveInt } from './option-parsers.ts';
 
 interface IngestFlags {
@@ -27,7 +27,7 @@ interface IngestFlags {
   sourceTimeout: number;
 }
 
-export function registerIngestCommand(program: Command, act: Act): void {
+export function registerIngestCommand(program: Command, runBody: RunCommandBody): void {
   program
     .command('ingest <source>')
     .description('load headlines from a file, - (stdin) or an http(s) URL (.gz ok): validate, dedup, embed, project, bulk-load, index')
@@ -44,7 +44,7 @@ export function registerIngestCommand(program: Command, act: Act): void {
     .option('--source-timeout <seconds>', 'give up an http(s) source that sends nothing for this long', positiveInt, DEFAULT_SOURCE_TIMEOUT_MS / 1000)
     .option('--quiet', 'no progress output')
     .action((source: string, flags: IngestFlags) =>
-      act(async ({ config: environment, logger, io, out }) => {
+      runBody(async ({ config: environment, logger, io, out }) => {
         const config = flags.model ? { ...environment, embedModel: flags.model } : environment;
         // Opened before the database, which can take seconds to start: an empty or
         // unreachable source is told at once.

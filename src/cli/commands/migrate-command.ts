@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
 import { migrateDatabase } from '../../app/migrate-database.ts';
 import { redactUrl } from '../../config/parse-config.ts';
-import type { Act } from '../run-command.ts';
+import type { RunCommandBody } from '../run-command.ts';
 
-export function registerMigrateCommand(program: Command, act: Act): void {
+export function registerMigrateCommand(program: Command, runBody: RunCommandBody): void {
   program
     .command('migrate')
     .description('apply pending database migrations (or list them with --status)')
     .option('--status', 'list applied and pending migrations without changing anything')
     .action((options: { status?: boolean }) =>
-      act(async (ctx) => {
+      runBody(async (ctx) => {
         const result = await migrateDatabase(ctx.config, ctx.logger, {
           statusOnly: options.status ?? false,
           onOpened: ({ mode, connectionString }) => ctx.out(`database: ${mode} (${redactUrl(connectionString)})`),

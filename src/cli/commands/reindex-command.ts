@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { DEFAULT_HNSW_BUILD, DEFAULT_HNSW_PARAMS } from '../../app/command-defaults.ts';
 import { reindex } from '../../app/reindex.ts';
-import type { Act } from '../run-command.ts';
+import type { RunCommandBody } from '../run-command.ts';
 import { buildWorkerCount, positiveInt } from './option-parsers.ts';
 
-export function registerReindexCommand(program: Command, act: Act): void {
+export function registerReindexCommand(program: Command, runBody: RunCommandBody): void {
   program
     .command('reindex')
     .description('rebuild the HNSW index (CONCURRENTLY on a server); builds it if missing')
@@ -12,7 +12,7 @@ export function registerReindexCommand(program: Command, act: Act): void {
     .option('--ef-construction <n>', 'HNSW ef_construction when building a missing index', positiveInt, DEFAULT_HNSW_PARAMS.efConstruction)
     .option('--build-workers <n>', 'parallel workers for the build on a server (the database host\'s cores - 1)', buildWorkerCount, DEFAULT_HNSW_BUILD.workers)
     .action((flags: { m: number; efConstruction: number; buildWorkers: number }) =>
-      act(async (ctx) => {
+      runBody(async (ctx) => {
         const { built, seconds } = await reindex(ctx.config, ctx.logger, {
           hnsw: { m: flags.m, efConstruction: flags.efConstruction },
           hnswBuild: { workers: flags.buildWorkers },
