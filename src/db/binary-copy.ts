@@ -44,7 +44,7 @@ function writeHalfvec(out: Buffer, offset: number, v: Float32Array): number {
   let o = out.writeInt32BE(4 + 2 * v.length, offset);
   o = out.writeInt16BE(v.length, o);
   o = out.writeInt16BE(0, o);
-  // Straight from the float bits: measured ~4x faster than converting value by value.
+  // Straight from the float bits: much faster than converting value by value.
   const bits = new Uint32Array(v.buffer, v.byteOffset, v.length);
   for (let i = 0; i < bits.length; i++) {
     const h = halfFromBits(bits[i]!);
