@@ -56,17 +56,6 @@ function writeHalfvec(out: Buffer, offset: number, v: Float32Array): number {
   return o;
 }
 
-const scratch = new Float32Array(1);
-const scratchBits = new Uint32Array(scratch.buffer);
-
-/** float32 → IEEE 754 binary16 bits, round to nearest even; overflow is an error (pgvector rejects inf). */
-export function toHalf(value: number): number {
-  scratch[0] = value;
-  const h = halfFromBits(scratchBits[0]!);
-  if (h < 0) throw new RangeError(`value ${value} does not fit in half precision`);
-  return h;
-}
-
 /** Half-precision bits for a float32 given as its bits; -1 when out of range (inf, NaN, > 65504). */
 function halfFromBits(x: number): number {
   const sign = (x >>> 16) & 0x8000;
