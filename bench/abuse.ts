@@ -18,14 +18,12 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { parseConfig } from '../src/config/parse-config.ts';
 import { checkOperationLimits } from '../src/graphql/check-operation-limits.ts';
-import { ADMIN_URL } from './bench-databases.ts';
-import { percentile } from './stats.ts';
+import { ADMIN_URL } from './support/bench-databases.ts';
+import { percentile } from './support/stats.ts';
+import { printSummary } from './support/bench-options.ts';
+import { benchFile } from './support/reference-files.ts';
 
-const SAMPLE = process.env.HEADLINES_SAMPLE_CSV;
-if (!SAMPLE || !fs.existsSync(SAMPLE)) {
-  console.error(`bench:abuse needs HEADLINES_SAMPLE_CSV, the path of the 98,908-row abcnews sample CSV (${SAMPLE ? `${SAMPLE} does not exist` : 'unset'})`);
-  process.exit(2);
-}
+const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV');
 const ROWS = 98_908;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const ABUSE_RATE = Number(process.env.BENCH_ABUSE_RATE ?? 5);
@@ -411,3 +409,13 @@ console.log(`server memory, each after a full GC: RSS ${f1(rssStart)} MB after w
 console.log(`server log: ${fs.statSync(logFile).size.toLocaleString('en-US')} bytes of JSON lines in ${logFile}`);
 console.log(`rejection counter: ${[...metrics.matchAll(/headline_search_rejected_requests_total\{reason="(\w+)"\} (\d+)/g)].filter((m) => m[2] !== '0').map((m) => `${m[1]} ${m[2]}`).join(', ')}`);
 agent.destroy();
+printSummary('abuse', {
+  metricsLines: { before: names.before.lines, afterDistinctNames: names.after.lines },
+  refusalP50Ms: Object.fromEntries([...unloaded].map(([name, t]) => [name, percentile(t.ms, 50)])),
+  hangUpsPeakRunningStatements: hung.peak,
+  baseline: { rps: baseline.rps, p50Ms: baseline.p50, p99Ms: baseline.p99 },
+  duringAbuse: { rps: during.rps, p50Ms: during.p50, p99Ms: during.p99 },
+  answers5xx: normal5xx + abuse5xx,
+  crashed,
+  rssChangePercent: ((rssAfter - rssBefore) / rssBefore) * 100,
+});

@@ -1,34 +1,55 @@
 // CPU per GraphQL search request, split by where it is spent: the API's main thread, its
 // other threads (the query-embedding worker and ONNX Runtime's), the PostgreSQL backends
-// serving it, and this load generator. Fixed work (BENCH_REQUESTS distinct uncached
-// searches at BENCH_CONNECTIONS), CPU time read from /proc (schedstat, ns) before and after,
-// so the figures hold on a busy machine where wall-clock rates do not.
-// BENCH_ROOTS (comma-separated checkouts, the first by default this one) alternate run by
-// run, BENCH_ROUNDS times, so two versions of the code see the same machine; with
-// BENCH_SIMULTANEOUS=1 they are loaded at the same time instead (BENCH_CONNECTIONS each).
+// serving it, and this load generator. Fixed work (--requests distinct uncached searches
+// at --connections), CPU time read from /proc (schedstat, ns) before and after, so the
+// figures hold on a busy machine where wall-clock rates do not.
+// --roots (comma-separated checkouts, by default this one) alternate run by run, --rounds
+// times, so two versions of the code see the same machine; with --simultaneous they are
+// loaded at the same time instead (--connections each).
 // A root may carry environment for its server: /path#MAX_CONCURRENT_OPERATIONS=3.
-// BENCH_CORPUS_URL: a database holding the sample (required). BENCH_CPU_PROF=dir profiles
-// the API's main thread (node --cpu-prof) into dir.
+// BENCH_CORPUS_URL: a database holding the sample (required). --cpu-prof dir profiles
+// the API's main thread (node --cpu-prof) into dir; --document replaces the search sent.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { percentile } from './stats.ts';
-import { benchFile } from './reference-files.ts';
+import { percentile } from './support/stats.ts';
+import { benchFile } from './support/reference-files.ts';
+import { benchOptions, list, positive, printSummary } from './support/bench-options.ts';
 
 const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV');
 const URL_ = process.env.BENCH_CORPUS_URL;
 if (!URL_) throw new Error('BENCH_CORPUS_URL: a database with the sample loaded');
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const ROOTS = (process.env.BENCH_ROOTS ?? fileURLToPath(new URL('../', import.meta.url))).split(',');
-const PROFILE_DIR = process.env.BENCH_CPU_PROF;
+const { values: args } = benchOptions(
+  {
+    requests: { type: 'string', default: '3000' },
+    connections: { type: 'string', default: '16' },
+    rounds: { type: 'string', default: '2' },
+    roots: { type: 'string', default: fileURLToPath(new URL('../', import.meta.url)) },
+    'cpu-prof': { type: 'string' },
+    simultaneous: { type: 'boolean', default: false },
+    document: { type: 'string', default: 'query($q: String!) { search(query: $q, first: 10, mode: SEMANTIC) { edges { similarity node { id } } } }' },
+  },
+  {
+    BENCH_REQUESTS: '--requests',
+    BENCH_CONNECTIONS: '--connections',
+    BENCH_ROUNDS: '--rounds',
+    BENCH_ROOTS: '--roots a,b',
+    BENCH_CPU_PROF: '--cpu-prof dir',
+    BENCH_SIMULTANEOUS: '--simultaneous',
+    BENCH_DOCUMENT: '--document',
+  },
+);
+const REQUESTS = positive(args.requests, 'requests');
+const CONNECTIONS = positive(args.connections, 'connections');
+const ROUNDS = positive(args.rounds, 'rounds');
+const ROOTS = list(args.roots);
+const PROFILE_DIR = args['cpu-prof'];
 const TICK_NS = 1e9 / 100;
-const SIMULTANEOUS = process.env.BENCH_SIMULTANEOUS === '1';
-const DOCUMENT = process.env.BENCH_DOCUMENT ?? 'query($q: String!) { search(query: $q, first: 10, mode: SEMANTIC) { edges { similarity node { id } } } }';
+const SIMULTANEOUS = args.simultaneous;
+const DOCUMENT = args.document;
 
 const lines = fs.readFileSync(SAMPLE, 'utf8').trim().split('\n').slice(1);
 const distinct = lines.filter((_, i) => i % 7 === 3).map((l) => l.slice(9).split(' ').slice(1).join(' ')).filter((q) => q.split(' ').length >= 3);
@@ -155,7 +176,7 @@ const report = (s: Server, round: number, r: RunResult) => {
 };
 for (let round = 0; round < ROUNDS; round++) {
   if (SIMULTANEOUS) {
-    // Every server under load at once (BENCH_CONNECTIONS each), so all see the same machine; loadgen is then the shared generator's.
+    // Every server under load at once (--connections each), so all see the same machine; loadgen is then the shared generator's.
     const runs = await Promise.all(servers.map((s, i) => run(s, admin, distinct.slice(offset + i * REQUESTS, offset + (i + 1) * REQUESTS))));
     offset = (offset + servers.length * REQUESTS) % (distinct.length - servers.length * REQUESTS);
     runs.forEach((r, i) => report(servers[i]!, round, r));
@@ -167,10 +188,12 @@ for (let round = 0; round < ROUNDS; round++) {
     report(s, round, r);
   }
 }
+const summaries: unknown[] = [];
 for (const [root, runs] of results) {
   const keys = [...new Set(runs.flatMap((r) => Object.keys(r.perRequestMs)))];
   const mean = (f: (r: RunResult) => number) => runs.reduce((a, r) => a + f(r), 0) / runs.length;
   const nodeTotal = mean((r) => Object.entries(r.perRequestMs).filter(([k]) => k.startsWith('node:') && !k.endsWith('.sys')).reduce((a, [, v]) => a + v, 0));
+  summaries.push({ root, runs: runs.length, requestsPerSecond: mean((r) => r.rps), cpuMsPerRequest: Object.fromEntries(keys.map((k) => [k, mean((r) => r.perRequestMs[k] ?? 0)])), nodeCpuMsPerRequest: nodeTotal });
   console.log(`${root}: mean of ${runs.length} runs of ${REQUESTS} at c=${CONNECTIONS}: ${mean((r) => r.rps).toFixed(0)} req/s; CPU ms/request: ${keys.map((k) => `${k} ${mean((r) => r.perRequestMs[k] ?? 0).toFixed(3)}`).join(', ')}; node total ${nodeTotal.toFixed(3)}`);
 }
 for (const s of servers) {
@@ -178,3 +201,4 @@ for (const s of servers) {
   await new Promise((r) => s.child.on('exit', r));
 }
 await admin.end();
+printSummary('api-cpu', { requests: REQUESTS, connections: CONNECTIONS, rounds: ROUNDS, simultaneous: SIMULTANEOUS, roots: summaries });

@@ -18,9 +18,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { createCitusCluster } from '../test/support/citus-cluster.ts';
-import { freshServerDatabase } from './bench-databases.ts';
-import { median } from './stats.ts';
+import { createCitusCluster } from '../scripts/lib/citus-cluster.ts';
+import { freshServerDatabase } from './support/bench-databases.ts';
+import { median } from './support/stats.ts';
+import { printSummary } from './support/bench-options.ts';
 
 const { values } = parseArgs({
   options: {
@@ -214,6 +215,7 @@ async function main(): Promise<void> {
       citusShards: await perShard(cluster.url, queries[0]!, dims),
     };
     console.log(JSON.stringify(report, null, 2));
+    printSummary('citus', report);
   } finally {
     await cluster.destroy();
     await single.drop();

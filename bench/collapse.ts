@@ -11,8 +11,10 @@ import { createEmbedder } from '../src/embedding/create-embedder.ts';
 import { silentLogger } from '../src/logger.ts';
 import { toVectorLiteral } from '../src/db/vector-literal.ts';
 import { collapseRanking } from '../src/search/collapse-ranking.ts';
-import { benchFile } from './reference-files.ts';
+import { benchFile } from './support/reference-files.ts';
+import { benchOptions, printSummary } from './support/bench-options.ts';
 
+benchOptions({});
 const THRESHOLDS = [0.9, 0.95, 0.98];
 const url = process.env.BENCH_CORPUS_URL ?? 'postgres://postgres@127.0.0.1:5432/hs_bench_corpus';
 const db = new pg.Client({ connectionString: url });
@@ -57,3 +59,9 @@ for (const t of THRESHOLDS) {
   console.log(`  threshold ${t.toFixed(2)}: ${f.reduce((a, b) => a + b, 0)} of ${30 * queries.length} results folded; queries with any fold ${f.filter((n) => n > 0).length}; most in one query ${Math.max(...f)}`);
 }
 await db.end();
+printSummary('collapse', {
+  nearestNeighbours: nn.length,
+  nearestAtOrAbove: Object.fromEntries(THRESHOLDS.map((t) => [t, nn.filter((r) => r.similarity >= t).length])),
+  queries: queries.length,
+  foldedOfTop30: Object.fromEntries(THRESHOLDS.map((t) => [t, folded.get(t)!.reduce((a, b) => a + b, 0)])),
+});

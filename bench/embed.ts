@@ -19,18 +19,26 @@ import { cosine } from '../src/eval/correlation.ts';
 import { readCorpusSample } from '../src/eval/read-corpus-sample.ts';
 import { readStsPairs } from '../src/eval/read-sts-pairs.ts';
 import { silentLogger } from '../src/logger.ts';
-import { readOrtProfile } from './ort-profile.ts';
-import { median, percentile } from './stats.ts';
-import { benchFile, optionalBenchFile } from './reference-files.ts';
+import { readOrtProfile } from './support/ort-profile.ts';
+import { median, percentile } from './support/stats.ts';
+import { benchFile, optionalBenchFile } from './support/reference-files.ts';
+import { benchOptions, list, printSummary } from './support/bench-options.ts';
 
-const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV', process.argv[2]);
+const { values: args, positionals } = benchOptions(
+  {
+    backends: { type: 'string' },
+    'each-batch-provider': { type: 'boolean', default: false },
+  },
+  { BENCH_BACKENDS: '--backends onnx,wasm', BENCH_PROVIDERS: '--each-batch-provider' },
+);
+const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV', positionals[0]);
 const STS = optionalBenchFile('STS_TSV');
 const ROWS = 5000;
 const RUNS = 3;
 const QUERIES = 300;
 const PROFILED_BATCHES = 20;
 /** Print the provider of every profiled batch, not only the tally (for a GPU machine). */
-const PER_BATCH = process.env.BENCH_PROVIDERS === 'each';
+const PER_BATCH = args['each-batch-provider'];
 
 interface Runtime {
   readonly label: string;
@@ -41,7 +49,7 @@ interface Runtime {
 const texts = await readCorpusSample(SAMPLE, ROWS);
 const sts = STS ? [...new Set((await readStsPairs(STS)).flatMap((p) => [p.sentence1, p.sentence2]))] : [];
 const base = loadConfig();
-const backends: BackendName[] = process.env.BENCH_BACKENDS ? (process.env.BENCH_BACKENDS.split(',') as BackendName[]) : await availableBackends();
+const backends: BackendName[] = args.backends ? (list(args.backends) as BackendName[]) : await availableBackends();
 const runtimes: Runtime[] = backends.flatMap((backend): Runtime[] =>
   backend === 'onnx'
     ? [{ label: 'onnx', backend, model: 'use-lite' }, { label: 'onnx-int8', backend, model: 'use-lite-int8' }]
@@ -168,3 +176,17 @@ for (const r of results) {
       `${r.p50.toFixed(2)} ms | ${r.p95.toFixed(2)} ms | ${agreement(r.sts)} | ${tokenShare.toFixed(1)}% |`,
   );
 }
+printSummary('embed', {
+  headlines: texts.length,
+  stsSentences: sts.length,
+  workers: base.embedWorkers,
+  tokeniserMicrosPerHeadline: tokenMicros,
+  runtimes: results.map((r) => ({
+    runtime: r.runtime.label,
+    bulkOneWorkerPerSecond: r.one,
+    bulkAllWorkersPerSecond: r.all,
+    queryP50Ms: r.p50,
+    queryP95Ms: r.p95,
+    minCosineVsWasm: agreement(r.sts) === 'n/a' ? null : Number(agreement(r.sts)),
+  })),
+});

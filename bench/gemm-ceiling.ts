@@ -19,17 +19,22 @@ import { UseLiteWeights } from '../src/embedding/onnx/use-lite-weights.ts';
 import { useModelDir } from '../src/embedding/use-model-files.ts';
 import { readCorpusSample } from '../src/eval/read-corpus-sample.ts';
 import { silentLogger } from '../src/logger.ts';
-import { median } from './stats.ts';
-import { benchFile } from './reference-files.ts';
+import { median } from './support/stats.ts';
+import { benchFile } from './support/reference-files.ts';
+import { benchOptions, list, positive, printSummary } from './support/bench-options.ts';
 
-const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV', process.argv[2]);
-const ROWS = Number(process.env.BENCH_ROWS ?? 3000);
-const PASSES = Number(process.env.BENCH_PASSES ?? 5);
+const { values: args, positionals } = benchOptions(
+  { rows: { type: 'string', default: '3000' }, passes: { type: 'string', default: '5' }, quiet: { type: 'string', default: '' } },
+  { BENCH_ROWS: '--rows', BENCH_PASSES: '--passes', BENCH_QUIET: '--quiet <1-worker>,<2-worker>' },
+);
+const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV', positionals[0]);
+const ROWS = positive(args.rows, 'rows');
+const PASSES = positive(args.passes, 'passes');
 /**
- * BENCH_QUIET=<1-worker>,<2-worker>: bench:embed's float rates measured on a quiet machine
- * (README, Performance), to scale the ceiling to them; unset, only ratios are printed.
+ * --quiet <1-worker>,<2-worker>: bench:embed's float rates measured on a quiet machine
+ * (docs/performance.md), to scale the ceiling to them; without it, only ratios are printed.
  */
-const [QUIET_ONE_WORKER, QUIET_TWO_WORKERS] = (process.env.BENCH_QUIET ?? '').split(',').map(Number);
+const [QUIET_ONE_WORKER, QUIET_TWO_WORKERS] = list(args.quiet).map(Number);
 const scaled = (ratio: number) =>
   QUIET_ONE_WORKER && QUIET_TWO_WORKERS
     ? `: 1 worker ${(QUIET_ONE_WORKER * ratio).toFixed(0)}/s, 2 workers ${(QUIET_TWO_WORKERS * ratio).toFixed(0)}/s (scaled from the quiet ${QUIET_ONE_WORKER}/${QUIET_TWO_WORKERS})`
@@ -191,7 +196,7 @@ console.log(
 console.log(`passes (cpu s, full | gemm | worker): ${full.map((r) => r.cpu.toFixed(2)).join(' ')} | ${gemmOnly.map((r) => r.cpu.toFixed(2)).join(' ')} | ${worker.map((r) => r.cpu.toFixed(2)).join(' ')}; load ${load()}`);
 
 /** One thread's SGEMM rate: [n × n] input times an [n × n] weight (prepacked, as the model's are). */
-async function sgemm(m: number, k: number, n: number): Promise<void> {
+async function sgemm(m: number, k: number, n: number): Promise<{ shape: string; gflopsPerCpuSecond: number }> {
   const b = new GraphBuilder('sgemm');
   b.rename(b.op('MatMul', ['a', b.floats('w', [k, n], randomFloats(k * n))]), 'c');
   const session: InferenceSession = await ort.InferenceSession.create(
@@ -210,8 +215,18 @@ async function sgemm(m: number, k: number, n: number): Promise<void> {
   }
   console.log(`raw SGEMM ${m}×${k}·${k}×${n}, 1 thread: median ${median(rates).toFixed(1)} GFLOP/s by CPU time (${rates.map((r) => r.toFixed(1)).join(', ')}); load ${load()}`);
   await session.release();
+  return { shape: `${m}x${k}x${n}`, gflopsPerCpuSecond: median(rates) };
 }
-await sgemm(1024, 1024, 1024);
-await sgemm(2048, 2048, 2048);
+const sgemms = [await sgemm(1024, 1024, 1024), await sgemm(2048, 2048, 2048)];
 const tokensPerBatch = Math.round(tokenTotal / batches.length);
-await sgemm(tokensPerBatch, 512, 1536);
+sgemms.push(await sgemm(tokensPerBatch, 512, 1536));
+printSummary('gemm-ceiling', {
+  headlines: texts.length,
+  passes: PASSES,
+  fullGraphPerCpuSecond: rate(full, 'cpu'),
+  gemmOnlyPerCpuSecond: rate(gemmOnly, 'cpu'),
+  oneWorkerPathPerCpuSecond: rate(worker, 'cpu'),
+  gemmOnlyVsFullPaired: paired(gemmOnly),
+  oneWorkerPathVsFullPaired: paired(worker),
+  sgemm: sgemms,
+});

@@ -20,12 +20,17 @@ import { USE_MODEL_ID } from '../src/embedding/use-model-files.ts';
 import { readCorpusSample } from '../src/eval/read-corpus-sample.ts';
 import { ingest } from '../src/ingest/ingest.ts';
 import { silentLogger } from '../src/logger.ts';
-import { freshEmbeddedConfig, freshServerDatabase } from './bench-databases.ts';
-import { median } from './stats.ts';
-import { benchFile } from './reference-files.ts';
+import { freshEmbeddedConfig, freshServerDatabase } from './support/bench-databases.ts';
+import { median } from './support/stats.ts';
+import { benchFile } from './support/reference-files.ts';
+import { benchOptions, positive, printSummary } from './support/bench-options.ts';
 
-const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV', process.argv[2]);
-const ROWS = Number(process.env.BENCH_ROWS ?? 20_000);
+const { values: args, positionals } = benchOptions(
+  { rows: { type: 'string', default: '20000' }, projection: { type: 'string', default: 'pca' } },
+  { BENCH_ROWS: '--rows', BENCH_PROJECTION: '--projection' },
+);
+const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV', positionals[0]);
+const ROWS = positive(args.rows, 'rows');
 const BATCH = 2000;
 
 const lines = fs.readFileSync(SAMPLE, 'utf8').split('\n');
@@ -46,6 +51,7 @@ let cpu0 = machineCpu();
 const vectors = await embedder.embed(texts);
 const embedBefore = texts.length / ((performance.now() - t) / 1000);
 const embedCpuBefore = machineCpu() - cpu0;
+const figures: Record<string, unknown> = { rows: texts.length, backend: embedder.backend, workers: server.config.embedWorkers };
 console.log(`embedding alone (${embedder.backend}, ${server.config.embedWorkers} workers): ${embedBefore.toFixed(0)} rows/s`);
 
 // 2. End to end on the real server.
@@ -61,7 +67,7 @@ console.log(`embedding alone (${embedder.backend}, ${server.config.embedWorkers}
       maxTextLength: 1000,
       batchSize: BATCH,
       hnsw: DEFAULT_HNSW_PARAMS,
-      projection: (process.env.BENCH_PROJECTION as ProjectionKind | undefined) ?? 'pca',
+      projection: args.projection as ProjectionKind,
     },
     { database, modelId: USE_MODEL_ID, createEmbedder: async () => ({ ...embedder, close: async () => undefined }), createGram: () => createGram(server.config.embedBackend, console.warn), createProjector: createBatchProjector(server.config.embedBackend, console.warn) },
   );
@@ -101,6 +107,14 @@ console.log(`embedding alone (${embedder.backend}, ${server.config.embedWorkers}
     `CPU (core-seconds, whole machine, ${cores} cores): embedding alone ${embedCpu.toFixed(1)} (${(embedCpu / embedWall / cores * 100).toFixed(0)}% of the cores for ${embedWall.toFixed(1)} s); ` +
       `end to end ${e2eCpu.toFixed(1)}; HNSW build alone ${indexCpu.toFixed(1)} (${indexWall.toFixed(1)} s)`,
   );
+  Object.assign(figures, {
+    projection: summary.projection,
+    embeddingAlonePerSecond: embedRate,
+    endToEndPerSecond: rate,
+    endToEndWithoutIndexPerSecond: summary.loaded / toIndex,
+    stageSeconds: s,
+    cpuCoreSeconds: { embeddingAlone: embedCpu, endToEnd: e2eCpu, hnswBuild: indexCpu },
+  });
   console.log(`ceiling from the HNSW build alone: end to end can reach at most ${((100 * embedCpu) / (embedCpu + indexCpu)).toFixed(1)}% of embedding alone on this machine`);
 }
 await embedder.close();
@@ -124,9 +138,11 @@ for (const mode of ['server', 'embedded'] as const) {
     await database.close();
     await target.drop();
   }
+  figures[`loadAlone${mode === 'server' ? 'Server' : 'Embedded'}PerSecond`] = median(rates);
   console.log(
     `load alone (${mode}, binary COPY + insert-on-conflict, ${BATCH}-row transactions): median ${median(rates).toFixed(0)} rows/s ` +
       `(${LOAD_RUNS} runs: ${rates.map((r) => r.toFixed(0)).join(', ')})`,
   );
 }
 fs.rmSync(subset, { force: true });
+printSummary('ingest', figures);

@@ -11,10 +11,12 @@ import { cosine } from '../src/eval/correlation.ts';
 import { readCorpusSample } from '../src/eval/read-corpus-sample.ts';
 import { readQuerySet } from '../src/eval/read-query-set.ts';
 import { silentLogger } from '../src/logger.ts';
-import { median } from './stats.ts';
-import { benchFile } from './reference-files.ts';
+import { median } from './support/stats.ts';
+import { benchFile } from './support/reference-files.ts';
+import { benchOptions, printSummary } from './support/bench-options.ts';
 
-const CORPUS = benchFile('HEADLINES_SAMPLE_CSV', process.argv[2]);
+const { positionals } = benchOptions({});
+const CORPUS = benchFile('HEADLINES_SAMPLE_CSV', positionals[0]);
 const HEADLINE_QUERIES = 300;
 const K = 10;
 
@@ -66,3 +68,9 @@ console.log(`  all ${queries.length} queries: mean ${mean(recalls).toFixed(4)}, 
 console.log(`  ${topical.length} topical queries: mean ${mean(recalls.slice(0, topical.length)).toFixed(4)}`);
 console.log(`  ${drawn.length} headline queries: mean ${mean(recalls.slice(topical.length)).toFixed(4)}`);
 console.log(`cosine int8 vs float over the corpus: min ${Math.min(...agreement).toFixed(6)}, median ${median(agreement).toFixed(6)}; load ${load()}`);
+printSummary('int8-recall', {
+  headlines: corpus.length,
+  queries: queries.length,
+  recallAt10: { all: mean(recalls), minimum: Math.min(...recalls), topical: mean(recalls.slice(0, topical.length)), headlines: mean(recalls.slice(topical.length)) },
+  cosineInt8VsFloat: { minimum: Math.min(...agreement), median: median(agreement) },
+});

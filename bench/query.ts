@@ -2,8 +2,8 @@
 // hybrid against semantic at concurrency 1, request by request) and semantic recall@10
 // against exact 512-d cosine, on the whole 98,908-row sample in a real PostgreSQL.
 // Prints figures; asserts nothing. BENCH_CORPUS_URL reuses an already loaded database.
-// BENCH_REPLICA=1 adds reads through a streaming replica of the server (scripts/replica.sh,
-// on a free port) against reads on the primary; BENCH_REPLICA=only runs just that.
+// --replica also adds reads through a streaming replica of the server (scripts/replica.sh,
+// on a free port) against reads on the primary; --replica only runs just that.
 import fs from 'node:fs';
 import os from 'node:os';
 import autocannon from 'autocannon';
@@ -13,20 +13,31 @@ import { parseConfig } from '../src/config/parse-config.ts';
 import { createEmbedder } from '../src/embedding/create-embedder.ts';
 import { readStsPairs } from '../src/eval/read-sts-pairs.ts';
 import { silentLogger } from '../src/logger.ts';
-import { spawnCli } from '../test/support/run-cli.ts';
-import { createReplica, onServer, waitForReplay } from '../test/support/replica.ts';
+import { spawnCli } from '../scripts/lib/spawn-cli.ts';
+import { createReplica, onServer, waitForReplay } from '../scripts/lib/replica.ts';
 import { DEFAULT_SEARCH_MODE } from '../src/shared/search-mode.ts';
-import { ADMIN_URL } from './bench-databases.ts';
-import { startServer } from './start-server.ts';
-import { median, percentile } from './stats.ts';
-import { benchFile } from './reference-files.ts';
+import { ADMIN_URL } from './support/bench-databases.ts';
+import { startServer } from './support/start-server.ts';
+import { median, percentile } from './support/stats.ts';
+import { benchFile } from './support/reference-files.ts';
+import { benchOptions, list, positive, printSummary } from './support/bench-options.ts';
 
 const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV');
 const STS = benchFile('STS_TSV');
 const ROWS = 98_908;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
-/** Which parts to run (comma-separated): search, timeline, recall; all by default. */
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'search,timeline,recall').split(','));
+const { values: args } = benchOptions(
+  { seconds: { type: 'string', default: '15' }, parts: { type: 'string', default: 'search,timeline,recall' }, replica: { type: 'string' } },
+  { BENCH_SECONDS: '--seconds', BENCH_PARTS: '--parts search,timeline,recall', BENCH_REPLICA: '--replica also|only' },
+);
+const SECONDS = positive(args.seconds, 'seconds');
+/** Which parts to run: search, timeline, recall; all by default. */
+const PARTS = new Set(list(args.parts));
+if (args.replica !== undefined && args.replica !== 'also' && args.replica !== 'only') throw new Error(`--replica expects also or only, got ${args.replica}`);
+const figures: Record<string, unknown> = { headlines: ROWS, secondsPerRun: SECONDS, defaultMode: DEFAULT_SEARCH_MODE };
+function finish(): never {
+  printSummary('query', figures);
+  process.exit(0);
+}
 
 async function corpusUrl(): Promise<string> {
   if (process.env.BENCH_CORPUS_URL) return process.env.BENCH_CORPUS_URL;
@@ -104,6 +115,7 @@ async function compareModes(url: string, queries: string[]): Promise<void> {
     console.log(`cache off, distinct queries, concurrency 1, mode ${mode}: ${l.length} requests, alternating with the other mode; p50 ${percentile(l, 50).toFixed(1)} ms, p95 ${percentile(l, 95).toFixed(1)} ms, p99 ${percentile(l, 99).toFixed(1)} ms`);
   }
   const gap = percentile(latencies.HYBRID!, 50) - percentile(latencies.SEMANTIC!, 50);
+  figures.modesConcurrency1 = { ...Object.fromEntries(modes.map((m) => [m, { p50Ms: percentile(latencies[m]!, 50), p95Ms: percentile(latencies[m]!, 95) }])), hybridMinusSemanticP50Ms: gap };
   console.log(`hybrid p50 - semantic p50 (same run): ${gap.toFixed(1)} ms; errors ${result.errors + result.non2xx}`);
 }
 
@@ -193,6 +205,7 @@ async function timelineFigures(url: string, queries: string[]): Promise<void> {
       errors += r.errors;
     }
   }
+  figures.collapseP50Ms = { off: percentile(off, 50), on: percentile(on, 50) };
   console.log(`search first 10, collapse false / true, alternating, ${queries.length} queries: p50 ${percentile(off, 50).toFixed(1)} / ${percentile(on, 50).toFixed(1)} ms, p95 ${percentile(off, 95).toFixed(1)} / ${percentile(on, 95).toFixed(1)} ms; errors ${errors}`);
   server.child.kill('SIGTERM');
   await new Promise((r) => server.child.on('exit', r));
@@ -219,9 +232,11 @@ async function timelineFigures(url: string, queries: string[]): Promise<void> {
 const url = await corpusUrl();
 const cacheOff = { DATABASE_URL: url, QUERY_CACHE_SIZE: '0' };
 console.log(`bench:query  ${ROWS} headlines, real PostgreSQL; ${os.availableParallelism()} cores; ${SECONDS} s per run; default mode: ${DEFAULT_SEARCH_MODE}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-if (process.env.BENCH_REPLICA) await compareReplica(url);
-if (process.env.BENCH_REPLICA === 'only') process.exit(0);
+if (args.replica) await compareReplica(url);
+if (args.replica === 'only') finish();
 if (PARTS.has('timeline')) await timelineFigures(url, distinct.slice(2000, 2200));
+const searchFigures: unknown[] = [];
+figures.search = searchFigures;
 for (const [label, env, queries] of PARTS.has('search') ? [
   ['cache off, distinct queries', cacheOff, distinct],
   ['cache on, 20 repeated queries', { DATABASE_URL: url }, repeated],
@@ -230,6 +245,7 @@ for (const [label, env, queries] of PARTS.has('search') ? [
   await load(server.url, 4, queries.slice(-200)); // warm up
   for (const connections of [1, 16]) {
     const r = await load(server.url, connections, queries);
+    searchFigures.push({ run: label, connections, requestsPerSecond: r.rps, p50Ms: r.p50, p95Ms: r.p95, p99Ms: r.p99, errors: r.errors });
     console.log(`${label}, concurrency ${connections}: ${r.rps.toFixed(0)} req/s; p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; errors ${r.errors}`);
   }
   if (env === cacheOff) await compareModes(server.url, queries.slice(3000));
@@ -238,7 +254,7 @@ for (const [label, env, queries] of PARTS.has('search') ? [
 }
 
 // Recall@10 of served semantic results against exact cosine on the full 512-d vectors.
-if (!PARTS.has('recall')) process.exit(0);
+if (!PARTS.has('recall')) finish();
 const sts = await readStsPairs(STS);
 const recallQueries = [...new Set(sts.map((p) => p.sentence1))].slice(0, 100).concat(distinct.slice(1000, 1100));
 const server = await startServer({ DATABASE_URL: url, QUERY_CACHE_SIZE: '0' });
@@ -260,3 +276,5 @@ server.child.kill('SIGTERM');
 const mean = recalls.reduce((a, b) => a + b, 0) / recalls.length;
 console.log(`load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log(`semantic recall@10 over ${recalls.length} queries (100 STS sentences, 100 altered headlines), default settings: mean ${mean.toFixed(3)}, median ${median(recalls).toFixed(2)}, min ${Math.min(...recalls).toFixed(1)}`);
+figures.semanticRecallAt10 = { queries: recalls.length, mean, median: median(recalls), minimum: Math.min(...recalls) };
+finish();

@@ -1,4 +1,4 @@
-// npm run bench:scale -- --rows N [--seed S] [--queries Q] [--latency-queries L] [--seconds T] [--server tuned|local] [--skip-embedded] [--reuse URL]
+// npm run bench:scale -- --rows N [--seed S] [--queries Q] [--latency-queries L] [--seconds T] [--server tuned|local] [--skip-embedded] [--reuse URL] [--keep]
 // The whole pipeline at a corpus size: a corpus from the command in SCALE_CORPUS_TOOL in a
 // temp dir, ingested into a fresh server database, then searched; and the embedded database
 // with the same corpus (or its refusal past EMBEDDED_MAX_HEADLINES). Prints ingest wall
@@ -8,29 +8,41 @@
 // The server is, by default, a PostgreSQL cluster of the bench's own with docker-compose.yml's
 // settings (scripts/tuned-server.sh, port 5443); `--server local` uses BENCH_DATABASE_URL's
 // server as it is configured. `--reuse URL` measures the searches alone, on a database an
-// earlier run kept (BENCH_KEEP=1).
+// earlier run kept (--keep).
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { parseConfig } from '../src/config/parse-config.ts';
 import { createEmbedder } from '../src/embedding/create-embedder.ts';
 import { silentLogger } from '../src/logger.ts';
-import { freshServerDatabase } from './bench-databases.ts';
-import { median, percentile } from './stats.ts';
-import { startServer } from './start-server.ts';
-import { benchFile } from './reference-files.ts';
+import { freshServerDatabase } from './support/bench-databases.ts';
+import { median, percentile } from './support/stats.ts';
+import { startServer } from './support/start-server.ts';
+import { benchFile } from './support/reference-files.ts';
+import { benchOptions, positive, printSummary } from './support/bench-options.ts';
 
-const { values: args } = parseArgs({
-  options: { rows: { type: 'string', default: '200000' }, seed: { type: 'string', default: '1' }, queries: { type: 'string', default: '100' }, 'latency-queries': { type: 'string', default: '500' }, reuse: { type: 'string' }, seconds: { type: 'string', default: '15' }, 'skip-embedded': { type: 'boolean', default: false }, server: { type: 'string', default: 'tuned' } },
-});
-const ROWS = Number(args.rows);
-const QUERIES = Number(args.queries);
-const LATENCY_QUERIES = Number(args['latency-queries']);
-const SECONDS = Number(args.seconds);
+const { values: args } = benchOptions(
+  {
+    rows: { type: 'string', default: '200000' },
+    seed: { type: 'string', default: '1' },
+    queries: { type: 'string', default: '100' },
+    'latency-queries': { type: 'string', default: '500' },
+    reuse: { type: 'string' },
+    seconds: { type: 'string', default: '15' },
+    'skip-embedded': { type: 'boolean', default: false },
+    server: { type: 'string', default: 'tuned' },
+    keep: { type: 'boolean', default: false },
+  },
+  { BENCH_KEEP: '--keep' },
+);
+const ROWS = positive(args.rows, 'rows');
+const QUERIES = positive(args.queries, 'queries');
+const LATENCY_QUERIES = positive(args['latency-queries'], 'latency-queries');
+const SECONDS = positive(args.seconds, 'seconds');
+const figures: Record<string, unknown> = {};
 const TOOL = benchFile('SCALE_CORPUS_TOOL');
 const TUNED_SERVER = new URL('../scripts/tuned-server.sh', import.meta.url).pathname;
 const TUNED_PORT = 5443;
@@ -158,7 +170,7 @@ const SEARCH = 'select id from semantic_search($1::halfvec(512), 10, $2::date, $
  * answer is a full scan of seconds, and timed searches interleaved with them would find
  * every page they need gone cold, which no server under steady traffic sees.
  */
-async function searchFigures(c: pg.Client, recallQueries: string[], latencyQueries: string[], from: string | null, to: string | null): Promise<string> {
+async function searchFigures(c: pg.Client, recallQueries: string[], latencyQueries: string[], from: string | null, to: string | null): Promise<{ text: string; p50Ms: number; p95Ms: number; recallAt10Mean: number; recallAt10Min: number }> {
   const recalls: number[] = [];
   for (const q of recallQueries) {
     const exact = new Set((await timed(c, EXACT, SEARCH, [q, from, to])).ids);
@@ -168,7 +180,8 @@ async function searchFigures(c: pg.Client, recallQueries: string[], latencyQueri
   const ms: number[] = [];
   for (const q of latencyQueries) ms.push((await timed(c, API_SETTINGS, SEARCH, [q, from, to])).ms);
   const mean = recalls.reduce((a, b) => a + b, 0) / recalls.length;
-  return `p50 ${median(ms).toFixed(1)} ms, p95 ${percentile(ms, 95).toFixed(1)} ms (${ms.length} queries), recall@10 mean ${mean.toFixed(3)} min ${Math.min(...recalls).toFixed(2)} (${recalls.length})`;
+  const text = `p50 ${median(ms).toFixed(1)} ms, p95 ${percentile(ms, 95).toFixed(1)} ms (${ms.length} queries), recall@10 mean ${mean.toFixed(3)} min ${Math.min(...recalls).toFixed(2)} (${recalls.length})`;
+  return { text, p50Ms: median(ms), p95Ms: percentile(ms, 95), recallAt10Mean: mean, recallAt10Min: Math.min(...recalls) };
 }
 
 async function graphql(base: string, query: string, variables: Record<string, unknown>): Promise<any> {
@@ -191,7 +204,7 @@ async function pagingDepth(base: string, q: string, first: number): Promise<stri
   }
 }
 
-async function throughput(base: string, texts: string[], connections: number): Promise<string> {
+async function throughput(base: string, texts: string[], connections: number): Promise<{ text: string; requestsPerSecond: number; p50Ms: number; p95Ms: number; errors: number }> {
   let next = 0;
   const latencies: number[] = [];
   const result = await autocannon({
@@ -203,7 +216,8 @@ async function throughput(base: string, texts: string[], connections: number): P
     requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ query: 'query($q: String!) { search(query: $q, first: 10, mode: SEMANTIC) { edges { node { id } } } }', variables: { q: texts[next++ % texts.length] } }) }) }],
     setupClient: (client) => client.on('response', (_s: number, _b: number, time: number) => latencies.push(time)),
   });
-  return `${result.requests.average.toFixed(0)} req/s, p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, errors ${result.errors + result.non2xx}`;
+  const measured = { requestsPerSecond: result.requests.average, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), errors: result.errors + result.non2xx };
+  return { text: `${measured.requestsPerSecond.toFixed(0)} req/s, p50 ${measured.p50Ms.toFixed(1)} ms, p95 ${measured.p95Ms.toFixed(1)} ms, errors ${measured.errors}`, ...measured };
 }
 
 function stageLines(run: Run): string {
@@ -230,6 +244,8 @@ async function searchPhase(url: string): Promise<void> {
     const latencyQueries = latencyRows.map((r) => r.e);
     const span = (await c.query<{ lo: string; hi: string }>(`select min(published_on)::text as lo, max(published_on)::text as hi from headlines`)).rows[0]!;
     say(`semantic_search in SQL, stored headlines as queries: ${queries.length} for recall, ${latencyQueries.length} others timed back to back, settings ${JSON.stringify(API_SETTINGS)}; load average ${load()}`);
+    const bySearchScope: unknown[] = [];
+    figures.sqlSearch = bySearchScope;
     for (const [label, from, to] of [
       ['unfiltered', null, null],
       ['1 day', '2012-05-14', '2012-05-14'],
@@ -239,7 +255,9 @@ async function searchPhase(url: string): Promise<void> {
       ['whole span as a range', span.lo, span.hi],
     ] as const) {
       const n = from ? (await c.query<{ n: number }>('select count(*)::int as n from headlines where published_on between $1 and $2', [from, to])).rows[0]!.n : null;
-      say(`  ${label}${n === null ? '' : ` (${n} rows)`}: ${await searchFigures(c, queries, latencyQueries, from, to)}`);
+      const { text, ...scope } = await searchFigures(c, queries, latencyQueries, from, to);
+      bySearchScope.push({ scope: label, rows: n, ...scope });
+      say(`  ${label}${n === null ? '' : ` (${n} rows)`}: ${text}`);
     }
 
     const api = await startServer({ DATABASE_URL: url, QUERY_CACHE_SIZE: '0', ...API_ENV });
@@ -247,11 +265,14 @@ async function searchPhase(url: string): Promise<void> {
       // Every request a headline not asked before in this run, as far as the sample goes.
       const texts = latencyRows.map((r) => r.text);
       say(`HTTP search(first: 10, mode: SEMANTIC), cache off, ${SECONDS} s each; load average ${load()}`);
-      say(`  c=1:  ${await throughput(api.url, texts, 1)}`);
-      say(`  c=16: ${await throughput(api.url, texts, 16)}`);
+      const [{ text: one, ...c1 }, { text: sixteen, ...c16 }] = [await throughput(api.url, texts, 1), await throughput(api.url, texts, 16)];
+      figures.httpSearch = { c1, c16 };
+      say(`  c=1:  ${one}`);
+      say(`  c=16: ${sixteen}`);
       const q = sample.rows[0]!.text;
       const [tens, hundreds] = [await pagingDepth(api.url, q, 10), await pagingDepth(api.url, q, 100)];
       const same = tens.length === hundreds.length && tens.every((id, i) => id === hundreds[i]);
+      figures.pagingDepth = { pagesOf10: tens.length, pagesOf100: hundreds.length, identical: same };
       say(`  paging "${q}": pages of 10 reach ${tens.length}, pages of 100 reach ${hundreds.length}, ${same ? 'identical' : 'DIFFERENT'} concatenations`);
     } finally {
       api.child.kill('SIGTERM');
@@ -280,19 +301,23 @@ async function main(): Promise<void> {
 
     const slice = Math.min(50_000, ROWS);
     const { rate, step } = await embeddingAloneRate(file, slice);
+    figures.embeddingAlonePerSecond = rate;
     say(`embedding alone (${slice} rows, every ${step}th): ${rate.toFixed(0)} rows/s, so ${(ROWS / rate).toFixed(0)} s for ${ROWS} rows; load average ${load()}`);
 
     const ingest = await runHeadlines(['ingest', file], { DATABASE_URL: server.url, LOG_LEVEL: 'info' });
     if (ingest.code !== 0) throw new Error(`server ingest failed:\n${ingest.stderr.slice(-2000)}`);
+    figures.serverIngest = { seconds: ingest.seconds, peakRssMb: ingest.peakRssMb };
     say(`server ingest: wall ${ingest.seconds.toFixed(1)} s (embedding alone + ${(ingest.seconds - ROWS / rate).toFixed(0)} s), peak RSS ${ingest.peakRssMb.toFixed(0)} MB; load average ${load()}`);
     say(stageLines(ingest));
     const indexLines = ingest.stderr.split('\n').filter((l) => /index: /.test(l));
     say(`  index progress lines: ${indexLines.length}; last: ${indexLines.at(-1)?.replace(/^.*index: /, '') ?? 'none'}`);
 
     const rerun = await runHeadlines(['ingest', file, '--quiet'], { DATABASE_URL: server.url, LOG_LEVEL: 'warn' });
+    figures.rerunSeconds = rerun.seconds;
     say(`re-run (all duplicates): ${rerun.seconds.toFixed(1)} s, process start included`);
     const increment = await runHeadlines(['ingest', incrementFile(dir, file, 500, '20220101'), '--quiet'], { DATABASE_URL: server.url, LOG_LEVEL: 'warn' });
     if (increment.code !== 0) throw new Error(`increment failed:\n${increment.stderr.slice(-2000)}`);
+    figures.increment500Seconds = increment.seconds;
     say(`daily increment of 500 new rows into the indexed table: ${increment.seconds.toFixed(1)} s, process start included`);
 
     await searchPhase(server.url);
@@ -301,6 +326,7 @@ async function main(): Promise<void> {
       const dataDir = path.join(dir, 'embedded');
       const embedded = await runHeadlines(['ingest', file], { DATA_DIR: dataDir, EMBEDDED_DB_PORT: '0', LOG_LEVEL: 'info' });
       const refusal = /holds at most (\d+)/.exec(embedded.stderr);
+      figures.embeddedIngest = { seconds: embedded.seconds, peakRssMb: embedded.peakRssMb, refusedAt: refusal ? Number(refusal[1]) : null, exitCode: embedded.code };
       if (refusal) say(`embedded: refused after ${embedded.seconds.toFixed(1)} s (limit ${refusal[1]}), peak RSS ${embedded.peakRssMb.toFixed(0)} MB`);
       else if (embedded.code !== 0) say(`embedded: FAILED (exit ${embedded.code}):\n${embedded.stderr.slice(-1500)}`);
       else {
@@ -309,7 +335,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    if (!process.env.BENCH_KEEP) {
+    if (!args.keep) {
       await server.drop();
       await tuned?.destroy();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -319,3 +345,4 @@ async function main(): Promise<void> {
 }
 
 await main();
+printSummary('scale', { rows: args.reuse ? null : ROWS, seed: Number(args.seed), reuse: args.reuse ?? null, server: args.server, embedModel: process.env.EMBED_MODEL ?? 'use-lite', ...figures });

@@ -7,17 +7,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { median, percentile } from './stats.ts';
+import { median, percentile } from './support/stats.ts';
+import { benchOptions, list, positive, printSummary } from './support/bench-options.ts';
 
-const { positionals, values: args } = parseArgs({
-  allowPositionals: true,
-  options: { queries: { type: 'string', default: '100' }, pools: { type: 'string', default: '40,60,100,150,200' }, from: { type: 'string' }, to: { type: 'string' } },
+const { positionals, values: args } = benchOptions({
+  queries: { type: 'string', default: '100' },
+  pools: { type: 'string', default: '40,60,100,150,200' },
+  from: { type: 'string' },
+  to: { type: 'string' },
 });
 const url = positionals[0];
 if (!url) throw new Error('usage: bench/search-settings.ts DATABASE_URL [--queries Q] [--pools 40,100,200]');
-const POOLS = args.pools!.split(',').map(Number);
+const POOLS = list(args.pools).map(Number);
 const SEARCH = 'select id from semantic_search($1::halfvec(512), 10, $2::date, $3::date)';
 
 const c = new pg.Client({ connectionString: url });
@@ -33,7 +35,7 @@ async function timed(settings: Record<string, string>, text: string, params: unk
   return { ms, rows };
 }
 
-const { rows: sample } = await c.query<{ e: string }>(`select embedding::text as e from headlines tablesample bernoulli (1) repeatable (7) limit ${Number(args.queries)}`);
+const { rows: sample } = await c.query<{ e: string }>(`select embedding::text as e from headlines tablesample bernoulli (1) repeatable (7) limit ${positive(args.queries, 'queries')}`);
 const range = [args.from ?? null, args.to ?? null];
 console.log(`search settings sweep: ${sample.length} stored headlines as queries, range ${range[0] ?? '-'}..${range[1] ?? '-'}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
@@ -84,3 +86,10 @@ console.log(
 );
 console.log(`load average at end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 await c.end();
+printSummary('search-settings', {
+  queries: sample.length,
+  from: range[0],
+  to: range[1],
+  pools: POOLS.map((p) => ({ candidates: p, p50Ms: median(times.get(p)!), p95Ms: percentile(times.get(p)!, 95), recallAt10Mean: recalls.get(p)!.reduce((a, b) => a + b, 0) / recalls.get(p)!.length, recallAt10Min: Math.min(...recalls.get(p)!) })),
+  partsP50Ms: { project: median(parts.project), ann: median(parts.ann), rerank: median(parts.rerank), whole: median(parts.whole) },
+});

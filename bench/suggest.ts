@@ -13,8 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { freshServerDatabase } from './bench-databases.ts';
-import { benchFile } from './reference-files.ts';
+import { freshServerDatabase } from './support/bench-databases.ts';
+import { benchFile } from './support/reference-files.ts';
+import { printSummary } from './support/bench-options.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -101,6 +102,9 @@ try {
       const sorted = [...times].sort((a, b) => a - b);
       say(`${String(key).padEnd(13)} ${String(sorted.length).padStart(6)}  ${fmt(percentile(sorted, 50))}  ${fmt(percentile(sorted, 95))}  ${fmt(percentile(sorted, 99))}`);
     }
+    const p50ByLength = Object.fromEntries([...byLength].sort().map(([key, times]) => [key, percentile([...times].sort((a, b) => a - b), 50)]));
+    const allSorted = [...all].sort((a, b) => a - b);
+    printSummary('suggest', { headlines: size!.headlines, terms: size!.terms, calls: all.length, p50Ms: percentile(allSorted, 50), p95Ms: percentile(allSorted, 95), p99Ms: percentile(allSorted, 99), p50MsByPrefixLength: p50ByLength });
   } finally {
     await db.end();
   }

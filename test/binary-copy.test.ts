@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeCopyRows, toHalf } from '../src/db/binary-copy.ts';
+import { encodeCopyRows } from '../src/db/binary-copy.ts';
 
-test('toHalf matches IEEE binary16 for exact, rounded, subnormal and signed values', () => {
+/** The binary16 bits COPY carries for one value (a one-row, one-dimension halfvec, after a 1-day date and empty text). */
+function toHalf(value: number): number {
+  const buf = encodeCopyRows([{ publishedOn: '2000-01-02', text: '', embedding: Float32Array.of(value), reduced: Float32Array.of(0) }]);
+  return buf.readUInt16BE(19 + 2 + 8 + 4 + 8);
+}
+
+test('COPY encodes halves as IEEE binary16 for exact, rounded, subnormal and signed values', () => {
   assert.equal(toHalf(0), 0x0000);
   assert.equal(toHalf(-0), 0x8000);
   assert.equal(toHalf(1), 0x3c00);

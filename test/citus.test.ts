@@ -15,7 +15,7 @@ import { semanticTimeline, similarTimeline } from '../src/db/timeline-repository
 import { nearDuplicatePairs } from '../src/db/near-duplicate-pairs.ts';
 import { silentLogger } from '../src/logger.ts';
 import type { SearchMode } from '../src/shared/search-mode.ts';
-import { citusUnavailable, createCitusCluster, type CitusCluster } from './support/citus-cluster.ts';
+import { citusUnavailable, createCitusCluster, type CitusCluster } from '../scripts/lib/citus-cluster.ts';
 import { runCliProcess, spawnCli } from './support/run-cli.ts';
 import { startServeProcess } from './support/serve-process.ts';
 import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';

@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AppError, ErrorCode } from '../src/errors/app-error.ts';
 import type { Embedder } from '../src/embedding/embedder.ts';
-import { hashEmbed } from '../src/embedding/hash-embedder.ts';
+import { createHashEmbedder } from '../src/embedding/hash-embedder.ts';
 import { createQueryEmbedder } from '../src/embedding/query-embedder.ts';
+
+const hash = createHashEmbedder();
+const hashVector = async (text: string) => (await hash.embed([text]))[0]!;
 
 /**
  * The hash model, refusing any text with a NUL as a model may refuse input it cannot take,
@@ -22,7 +25,7 @@ function refusingModel() {
       if (calls.length === 1) await held;
       const bad = texts.find((t) => t.includes('\0'));
       if (bad !== undefined) throw new AppError(ErrorCode.BAD_USER_INPUT, `cannot embed ${JSON.stringify(bad)}`);
-      return texts.map((t) => hashEmbed(t));
+      return hash.embed(texts);
     },
     close: async () => undefined,
   };
@@ -38,9 +41,9 @@ test('one bad query in a merged batch fails only its own callers; the others get
   const bad = [embedder.embedQuery('drought\0 farmers'), embedder.embedQuery('drought\0 farmers')];
   const other = embedder.embedQuery('floods in the north');
   release();
-  assert.deepEqual(await first, hashEmbed('alpha'));
-  assert.deepEqual(await good, hashEmbed('bushfire threatens homes'));
-  assert.deepEqual(await other, hashEmbed('floods in the north'));
+  assert.deepEqual(await first, await hashVector('alpha'));
+  assert.deepEqual(await good, await hashVector('bushfire threatens homes'));
+  assert.deepEqual(await other, await hashVector('floods in the north'));
   for (const b of bad) await assert.rejects(b, (e: unknown) => e instanceof AppError && e.code === ErrorCode.BAD_USER_INPUT && /drought/.test(e.message));
   assert.deepEqual(calls[1], ['bushfire threatens homes', 'drought\0 farmers', 'floods in the north'], 'the three were merged');
   // The good ones were cached from their calls alone: asked again, they need no call.

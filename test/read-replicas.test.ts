@@ -12,7 +12,7 @@ import type { QueryEmbedder } from '../src/embedding/query-embedder.ts';
 import { silentLogger } from '../src/logger.ts';
 import { startApiServer, type ApiServer } from '../src/server/start-api-server.ts';
 import { loadFixture, queryEmbedder } from './support/graphql-fixture.ts';
-import { createReplica, onServer, waitForReplay, type Replica } from './support/replica.ts';
+import { createReplica, onServer, waitForReplay, type Replica } from '../scripts/lib/replica.ts';
 import { startServeProcess } from './support/serve-process.ts';
 import { makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from './support/test-databases.ts';
 

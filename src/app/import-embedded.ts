@@ -53,10 +53,10 @@ export async function importEmbedded(config: Config, logger: Logger, options: Im
           `The server's headlines were reduced by another projection (${existing.modelId}, ${existing.projection.kind}-${existing.projection.dimensions}); import into an empty database.`,
         );
       }
-      const counts = await copyHeadlines(source, target, options.batchSize, every(5000, (n: number) => logger.info(`import: copied ${n} headlines`)));
+      const counts = await copyHeadlines(source, target, options.batchSize, throttled(5000, (n: number) => logger.info(`import: copied ${n} headlines`)));
       let indexBuilt = false;
       if (!(await hnswIndexExists(target.db))) {
-        const report = every(5000, (p: Parameters<typeof describeIndexProgress>[0]) => logger.info(`index: ${describeIndexProgress(p)}`));
+        const report = throttled(5000, (p: Parameters<typeof describeIndexProgress>[0]) => logger.info(`index: ${describeIndexProgress(p)}`));
         await buildHnswIndex(target, stored.projection.dimensions, options.hnsw, options.hnswBuild, report);
         indexBuilt = true;
       }
@@ -70,7 +70,7 @@ export async function importEmbedded(config: Config, logger: Logger, options: Im
 }
 
 /** `report`, called at most once per `ms` (the first call always passes). */
-function every<T>(ms: number, report: (value: T) => void): (value: T) => void {
+function throttled<T>(ms: number, report: (value: T) => void): (value: T) => void {
   let last = -Infinity;
   return (value) => {
     if (performance.now() - last < ms) return;

@@ -19,7 +19,7 @@ export async function openMigratedDatabase(config: Config, logger: Logger): Prom
   }
 }
 
-async function using<T>(database: Database, body: (database: Database) => Promise<T>): Promise<T> {
+async function closeAfter<T>(database: Database, body: (database: Database) => Promise<T>): Promise<T> {
   try {
     return await body(database);
   } finally {
@@ -29,9 +29,9 @@ async function using<T>(database: Database, body: (database: Database) => Promis
 
 /** Opens the database for one piece of work and always closes it. */
 export async function withDatabase<T>(config: Config, logger: Logger, body: (database: Database) => Promise<T>): Promise<T> {
-  return using(await openDatabase(config, logger), body);
+  return closeAfter(await openDatabase(config, logger), body);
 }
 
 export async function withMigratedDatabase<T>(config: Config, logger: Logger, body: (database: Database) => Promise<T>): Promise<T> {
-  return using(await openMigratedDatabase(config, logger), body);
+  return closeAfter(await openMigratedDatabase(config, logger), body);
 }

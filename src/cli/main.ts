@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { processIo, type CliIo } from './cli-io.ts';
-import { runCommand, type Act } from './run-command.ts';
+import { runCommand, type RunCommandBody } from './run-command.ts';
 import { registerEmbedCommand } from './commands/embed-command.ts';
 import { registerEmbedQueriesCommand } from './commands/embed-queries-command.ts';
 import { registerEvalCommand } from './commands/eval-command.ts';
@@ -18,7 +18,7 @@ import { registerStartCommand } from './commands/start-command.ts';
 /** The `headlines` CLI: parses argv, runs one command, returns its exit code. Callable in-process. */
 export async function run(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let code = 0;
-  const act: Act = async (body) => {
+  const runBody: RunCommandBody = async (body) => {
     code = await runCommand(io, body);
   };
   const program = new Command()
@@ -36,7 +36,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
   for (const register of [
     registerMigrateCommand,
     registerStartCommand,
-    (p: Command, a: Act) => registerEvalSearchCommand(registerEvalCommand(p, a), a),
+    (p: Command, a: RunCommandBody) => registerEvalSearchCommand(registerEvalCommand(p, a), a),
     registerEmbedCommand,
     registerIngestCommand,
     registerImportCommand,
@@ -46,7 +46,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
     registerEmbedQueriesCommand,
     registerGrantAnalystCommand,
   ]) {
-    register(program, act);
+    register(program, runBody);
   }
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -14,7 +14,7 @@ export interface CommandContext {
 export type CommandBody = (ctx: CommandContext) => Promise<number | void>;
 
 /** How a command's action runs its body; `run` keeps the exit code. */
-export type Act = (body: CommandBody) => Promise<void>;
+export type RunCommandBody = (body: CommandBody) => Promise<void>;
 
 /**
  * Runs a command body: config once, then the exit code. Any failure is one line on stderr

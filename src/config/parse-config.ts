@@ -7,9 +7,9 @@ import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../logge
 
 
 /**
- * PGlite builds the HNSW index with 256 MB of maintenance_work_mem; pgvector measured there
- * at 24,172 graph tuples per 16 MB (64-d, m = 16), so ~387,000 fit. Past that the build
- * spills to disk and takes hours. The limit leaves a margin.
+ * PGlite builds the HNSW index with 256 MB of maintenance_work_mem. Past the headlines whose
+ * graph fits in that memory (64-d, m = 16), the build spills to disk and takes hours; the
+ * limit stays below that point with a margin.
  */
 export const EMBEDDED_MAX_HEADLINES = 350_000;
 

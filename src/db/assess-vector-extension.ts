@@ -1,4 +1,4 @@
-export const MIN_PGVECTOR = '0.8.0';
+const MIN_PGVECTOR = '0.8.0';
 /** The first release with every HNSW fix below; older ones still run, with a warning. */
 export const RECOMMENDED_PGVECTOR = '0.8.4';
 const HNSW_FIXES =

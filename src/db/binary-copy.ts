@@ -44,7 +44,7 @@ function writeHalfvec(out: Buffer, offset: number, v: Float32Array): number {
   let o = out.writeInt32BE(4 + 2 * v.length, offset);
   o = out.writeInt16BE(v.length, o);
   o = out.writeInt16BE(0, o);
-  // Straight from the float bits: measured ~4x faster than converting value by value.
+  // Straight from the float bits: much faster than converting value by value.
   const bits = new Uint32Array(v.buffer, v.byteOffset, v.length);
   for (let i = 0; i < bits.length; i++) {
     const h = halfFromBits(bits[i]!);
@@ -54,17 +54,6 @@ function writeHalfvec(out: Buffer, offset: number, v: Float32Array): number {
     o += 2;
   }
   return o;
-}
-
-const scratch = new Float32Array(1);
-const scratchBits = new Uint32Array(scratch.buffer);
-
-/** float32 → IEEE 754 binary16 bits, round to nearest even; overflow is an error (pgvector rejects inf). */
-export function toHalf(value: number): number {
-  scratch[0] = value;
-  const h = halfFromBits(scratchBits[0]!);
-  if (h < 0) throw new RangeError(`value ${value} does not fit in half precision`);
-  return h;
 }
 
 /** Half-precision bits for a float32 given as its bits; -1 when out of range (inf, NaN, > 65504). */

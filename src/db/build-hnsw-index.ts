@@ -8,8 +8,8 @@ import { watchIndexBuild, type IndexBuildListener } from './watch-index-build.ts
 export interface HnswBuildOptions {
   /**
    * Parallel maintenance workers on a server (the leader builds too). One is the default:
-   * on a 2-core host, one worker built the 98,908-row sample's index in 13.9 s against
-   * 28.5 s with none and 15.6 s with two. A bigger database host wants its cores − 1.
+   * on a 2-core host, one worker beside the leader builds fastest, and more only compete
+   * for the cores. A bigger database host wants its cores − 1.
    */
   readonly workers: number;
 }

@@ -61,7 +61,7 @@ const EXISTING_KEYS = `with scope as (
 
 /**
  * Bulk load through a staging table: binary COPY (pg-copy-streams on a server; PGlite's
- * COPY from a blob in embedded mode, ~25x faster there than any INSERT over the wire),
+ * COPY from a blob in embedded mode, far faster there than any INSERT over the wire),
  * then insert-on-conflict-do-nothing, all in one transaction per batch.
  */
 export async function createHeadlineLoader(database: Database): Promise<HeadlineLoader> {

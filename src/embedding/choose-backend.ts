@@ -8,7 +8,7 @@ export interface BackendChoice {
 /**
  * ONNX Runtime when its native library loads (a regular dependency, so normally always),
  * else native TensorFlow if the user installed it, else WebAssembly. The pure-JS cpu
- * backend (~4 sentences/s) is never chosen automatically; asked for, it comes with a warning.
+ * backend (too slow to embed a corpus) is never chosen automatically; asked for, it comes with a warning.
  */
 export function chooseBackend(request: BackendRequest, installed: ReadonlySet<BackendName>): BackendChoice {
   if (request === 'auto') {

@@ -24,7 +24,7 @@ function add(vector: Float32Array, feature: string, weight: number): void {
 }
 
 /** One text's unit vector: its words and their character trigrams, hashed into 512 dimensions. */
-export function hashEmbed(text: string, dimensions: number = USE_DIMENSIONS): Float32Array {
+function hashEmbed(text: string, dimensions: number = USE_DIMENSIONS): Float32Array {
   const vector = new Float32Array(dimensions);
   for (const word of normalizeText(text).match(/[\p{L}\p{N}]+/gu) ?? []) {
     add(vector, `w:${word}`, WORD_WEIGHT);

@@ -15,7 +15,7 @@ export function describeIndexProgress(p: IndexBuildProgress): string {
   return parts.join(' | ');
 }
 
-export function indexEtaSeconds(p: IndexBuildProgress): number | null {
+function indexEtaSeconds(p: IndexBuildProgress): number | null {
   if (p.tuplesDone === null || p.tuplesTotal === null || p.tuplesDone <= 0) return null;
   return (Math.max(p.tuplesTotal - p.tuplesDone, 0) * p.elapsedSeconds) / p.tuplesDone;
 }

@@ -19,7 +19,9 @@ import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { ingestPartOf, type IngestPart } from './ingest-part.ts';
 import { readRecords, type InputFormat } from './read-records.ts';
 import { RejectsWriter } from './rejects-writer.ts';
-import { projectionRequest, storedProjection, storeProjectionOnce } from '../projection/resolve-projection.ts';
+import { loadProjection } from '../db/projection-repository.ts';
+import { matchingProjection, projectionRequest } from '../projection/resolve-projection.ts';
+import { storeProjectionOnce } from './store-projection-once.ts';
 import { StageClock, type Stage } from './stage-clock.ts';
 import { validateRecord, type ValidHeadline } from './validate-record.ts';
 
@@ -104,10 +106,11 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
   let chain: Promise<void> = Promise.resolve();
   let projection: Projection | null = null;
   try {
-    projection = await storedProjection(database, projectionOptions);
+    const storedProjection = await loadProjection(database.db);
+    projection = storedProjection ? matchingProjection(storedProjection, projectionOptions) : null;
     const rejects = (opened.rejects = new RejectsWriter(options.rejectsFile(source.name)));
     const progress: IngestProgress = { read: 0, loaded: 0, duplicates: 0, rejected: 0, bytesRead: 0, totalBytes: source.totalBytes };
-    const report = () => deps.onProgress?.({ ...progress, bytesRead: source.bytesRead() });
+    const reportProgress = () => deps.onProgress?.({ ...progress, bytesRead: source.bytesRead() });
     const seen = new RecentKeys(SEEN_WINDOW);
     const loader: HeadlineLoader = (opened.loader = await createHeadlineLoader(database));
     // Before a projection exists, embedded rows wait here while PCA accumulates its sample.
@@ -117,38 +120,38 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
     const inFlight: Promise<void>[] = [];
 
     let projector: Promise<BatchProjector> | undefined;
-    const load = async (rows: readonly Pending[], vectors: readonly Float32Array[]) => {
+    const projectAndLoad = async (rows: readonly Pending[], vectors: readonly Float32Array[]) => {
       projector ??= (deps.createProjector ?? jsBatchProjector)(projection!);
       const reduced = await (await projector)(vectors);
       const copyRows: CopyRow[] = rows.map((r, i) => ({ publishedOn: r.publishedOn, text: r.text, embedding: vectors[i]!, reduced: reduced[i]! }));
       const inserted = await clock.time('load', () => loader.load(copyRows));
       progress.loaded += inserted;
       progress.duplicates += rows.length - inserted; // stored meanwhile by a concurrent ingest
-      report();
+      reportProgress();
     };
 
-    const fitAndFlush = async () => {
+    const fitProjectionThenLoadHeld = async () => {
       const fit = async () => (pca ? pca.fit(request.dimensions, deps.eigen ?? symmetricEigenInWorker) : createProjection(request, [], projectionOptions.inputDimensions));
       projection = await storeProjectionOnce(database, projectionOptions, fit);
-      for (const b of fitBuffer.splice(0)) await load(b.rows, b.vectors);
+      for (const b of fitBuffer.splice(0)) await projectAndLoad(b.rows, b.vectors);
     };
 
-    const handle = async (rows: Pending[], vectors: Float32Array[]) => {
-      if (projection) return load(rows, vectors);
+    const loadOrHoldForFit = async (rows: Pending[], vectors: Float32Array[]) => {
+      if (projection) return projectAndLoad(rows, vectors);
       fitBuffer.push({ rows, vectors });
-      if (!pca) return fitAndFlush();
+      if (!pca) return fitProjectionThenLoadHeld();
       await pca.add(vectors.slice(0, PCA_SAMPLE_SIZE - pca.count));
-      if (pca.count >= PCA_SAMPLE_SIZE) await fitAndFlush();
+      if (pca.count >= PCA_SAMPLE_SIZE) await fitProjectionThenLoadHeld();
     };
 
     const limit = database.mode === 'embedded' ? options.embeddedMaxHeadlines : undefined;
     const stored = limit === undefined ? 0 : await countHeadlines(database.db);
     let fresh = 0;
-    const submit = async (batch: Pending[]) => {
+    const dedupAndEmbed = async (batch: Pending[]) => {
       const existing = await clock.time('dedup', () => loader.existing(batch));
       const rows = batch.filter((r) => !existing.has(r.key));
       progress.duplicates += batch.length - rows.length;
-      report();
+      reportProgress();
       if (rows.length === 0) return;
       fresh += rows.length;
       // Before these rows are embedded: the new rows so far, extrapolated over the whole
@@ -158,7 +161,7 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
       clock.start('embed');
       const vectors = embedder.embed(rows.map((r) => r.text)).finally(() => clock.stop('embed'));
       vectors.catch(() => undefined); // surfaced through the chain below
-      chain = chain.then(async () => handle(rows, await vectors));
+      chain = chain.then(async () => loadOrHoldForFit(rows, await vectors));
       inFlight.push(chain);
       if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
     };
@@ -197,17 +200,17 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
       batch.push({ ...result.row, key, textMd5 });
       if (batch.length >= options.batchSize) {
         clock.stop('read');
-        await submit(batch);
+        await dedupAndEmbed(batch);
         clock.start('read');
         batch = [];
       }
     }
     clock.stop('read');
     if (progress.read === 0 && source.isEmpty()) throw new AppError(ErrorCode.SOURCE_UNREADABLE, noTextMessage(source.name));
-    if (batch.length > 0) await submit(batch);
+    if (batch.length > 0) await dedupAndEmbed(batch);
     await chain;
-    if (!projection && fitBuffer.length > 0) await fitAndFlush();
-    report();
+    if (!projection && fitBuffer.length > 0) await fitProjectionThenLoadHeld();
+    reportProgress();
 
     let indexBuilt = false;
     if (projection && !(await hnswIndexExists(database.db))) {

@@ -4,9 +4,8 @@ import { GraphBuilder } from '../embedding/onnx/graph-builder.ts';
 import { OnnxType } from '../embedding/onnx/onnx-model.ts';
 
 /**
- * (X − mean)·Bᵀ for a whole batch as one sgemm on ONNX Runtime: at ~1,800 rows/s the
- * per-row JavaScript dot products (512 × 64 each) took about 5% of the machine's CPU
- * away from embedding.
+ * (X − mean)·Bᵀ for a whole batch as one sgemm on ONNX Runtime: per-row JavaScript dot
+ * products (512 × 64 each) take CPU away from embedding, which an ingest is bound by.
  */
 export const onnxBatchProjector: BatchProjectorFactory = async (projection) => {
   if (projection.kind === 'none') return jsBatchProjector(projection);

@@ -58,7 +58,7 @@ export class PcaAccumulator {
       return;
     }
     // Eight samples per pass over XᵀX: the 2 MiB accumulator is read and written an eighth
-    // as often, which is what bounds this loop (measured ~3x faster than one at a time).
+    // as often, which is what bounds this loop.
     const padded = [...samples];
     while (padded.length % 8 !== 0) padded.push(new Float32Array(d));
     for (let k = 0; k < padded.length; k += 8) {

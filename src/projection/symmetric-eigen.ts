@@ -17,9 +17,9 @@ export async function symmetricEigen(matrix: Float64Array, d: number): Promise<E
 }
 
 /**
- * The same solver on a worker thread. For 512 × 512 it takes about 0.7 s; run on the
- * main thread, that time would stop an ingest from handing batches to its embedding
- * workers, which then sit idle.
+ * The same solver on a worker thread. For 512 × 512 it is a noticeable pause; run on the
+ * main thread, it would stop an ingest from handing batches to its embedding workers,
+ * which then sit idle.
  */
 export const symmetricEigenInWorker: EigenFunction = (matrix, d) =>
   new Promise((resolve, reject) => {

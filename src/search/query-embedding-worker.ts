@@ -89,7 +89,7 @@ export async function startQueryEmbeddingWorker(options: QueryEmbeddingWorkerOpt
 
   // Said once per distinct failure: a model that failed to load fails every poll the same way.
   let lastFailure = '';
-  const kick = () => {
+  const drainInBackground = () => {
     if (closed) return;
     drain().then(
       () => (lastFailure = ''),
@@ -100,9 +100,9 @@ export async function startQueryEmbeddingWorker(options: QueryEmbeddingWorkerOpt
     );
   };
 
-  const listener: ChannelListener | null = database.mode === 'server' ? await listenChannel(database.pool, 'search_queries', kick) : null;
-  const timer = setInterval(kick, options.pollMs ?? 500);
-  kick();
+  const listener: ChannelListener | null = database.mode === 'server' ? await listenChannel(database.pool, 'search_queries', drainInBackground) : null;
+  const timer = setInterval(drainInBackground, options.pollMs ?? 500);
+  drainInBackground();
 
   return {
     drain,

@@ -38,7 +38,7 @@ export interface TimelineRequest {
 }
 
 /** Full-vector cosine similarity at or above which `collapse` folds a result into a better one. */
-export const DEFAULT_COLLAPSE_SIMILARITY = 0.95;
+const DEFAULT_COLLAPSE_SIMILARITY = 0.95;
 
 export interface SearchServiceDeps {
   readonly db: Kysely<DB>;

@@ -12,7 +12,7 @@ export const MAX_DEPTH = 1000;
 const bad = (message: string) => new AppError(ErrorCode.BAD_USER_INPUT, message);
 
 /** Every free-text argument passes here first: what the database could not hold is refused by name. */
-export function validateText(name: string, value: string): string {
+function validateText(name: string, value: string): string {
   const forbidden = forbiddenCharacter(value);
   if (forbidden !== null) throw bad(`\`${name}\` holds a ${forbidden}, which text here may not contain (see docs/input-rules.md); remove it.`);
   return value;

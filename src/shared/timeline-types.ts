@@ -1,8 +1,7 @@
 import type { HeadlineRow } from './search-types.ts';
 
 /** Width of a timeline period; the SQL functions take it in lower case. */
-export const TIMELINE_BUCKETS = ['YEAR', 'MONTH', 'DAY'] as const;
-export type TimelineBucket = (typeof TIMELINE_BUCKETS)[number];
+export type TimelineBucket = 'YEAR' | 'MONTH' | 'DAY';
 
 /** One period of a timeline: matches among a search's top N, and their share of the period's headlines. */
 export interface TimelinePeriod {

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { spawnCli } from '../../scripts/lib/spawn-cli.ts';
 import { run } from '../../src/cli/main.ts';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// The process-spawning half lives in scripts/lib so that benchmarks can use it without importing test/.
+export { ROOT, spawnCli } from '../../scripts/lib/spawn-cli.ts';
 
 export interface CliResult {
   readonly code: number | null;
@@ -30,18 +30,6 @@ export async function runCli(args: string[], env: Record<string, string>, option
     stopped: () => stopped ?? new Promise(() => undefined),
   });
   return { code, stdout, stderr };
-}
-
-/**
- * `headlines <args>` as a child process, from source (no stale dist/), with only `env`
- * (plus PATH and HOME): for what needs a process of its own (signals, kill -9, exit).
- */
-export function spawnCli(args: string[], env: Record<string, string>, stdio: 'pipe' | 'inherit' = 'pipe'): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['pipe', 'pipe', 'pipe'],
-  });
 }
 
 /** `headlines <args>` in a process of its own, to completion. */

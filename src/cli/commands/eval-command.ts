@@ -1,31 +1,10 @@
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { availableBackends } from '../../embedding/activate-backend.ts';
-import { BACKENDS, type BackendName, type ModelName } from '../../config/embed-backends.ts';
-import { createEmbedder } from '../../embedding/create-embedder.ts';
-import { PCA_SAMPLE_SIZE } from '../../projection/create-projection.ts';
-import { agreement, evaluateSts, type StsResult } from '../../eval/evaluate-sts.ts';
-import { readCorpusSample } from '../../eval/read-corpus-sample.ts';
-import { readStsPairs } from '../../eval/read-sts-pairs.ts';
-import type { Act } from '../run-command.ts';
+import { PCA_SAMPLE_SIZE } from '../../app/command-defaults.ts';
+import { evaluateStsRuntimes } from '../../app/evaluate-sts-runtimes.ts';
+import { BACKENDS, type BackendName } from '../../config/embed-backends.ts';
+import type { RunCommandBody } from '../run-command.ts';
 import { positiveInt } from './option-parsers.ts';
-
-/** The reference every other runtime is compared with: the tfjs graph as published. */
-const REFERENCE = 'wasm';
-
-/** One evaluated embedder: a runtime with the float model, or ONNX Runtime with int8. */
-interface StsRun {
-  readonly label: string;
-  readonly backend: BackendName;
-  readonly model: ModelName;
-}
-
-/** The float model on each runtime, and the int8 variant wherever ONNX Runtime is evaluated. */
-function stsRuns(backends: readonly BackendName[]): StsRun[] {
-  const runs: StsRun[] = backends.map((backend) => ({ label: backend, backend, model: 'use-lite' }));
-  if (backends.includes('onnx')) runs.splice(backends.indexOf('onnx') + 1, 0, { label: 'onnx-int8', backend: 'onnx', model: 'use-lite-int8' });
-  return runs;
-}
 
 function backendList(raw: string): BackendName[] {
   const names = raw.split(',').map((s) => s.trim().toLowerCase());
@@ -35,7 +14,7 @@ function backendList(raw: string): BackendName[] {
 }
 
 /** `eval` and its `sts` subcommand; returns `eval` for the other subcommands to join. */
-export function registerEvalCommand(program: Command, act: Act): Command {
+export function registerEvalCommand(program: Command, runBody: RunCommandBody): Command {
   const evalCommand = program.command('eval').description('measure embedding and search quality');
   evalCommand
     .command('sts <file>')
@@ -47,33 +26,22 @@ export function registerEvalCommand(program: Command, act: Act): Command {
     .option('--backends <list>', 'comma-separated runtimes to evaluate (default: every one available: onnx, native tfjs if installed, wasm)', backendList)
     .option('--json', 'print JSON instead of a table')
     .action((file: string, options: { corpus?: string; sample: number; dims: number; seed: number; backends?: BackendName[]; json?: boolean }) =>
-      act(async (ctx) => {
-        const pairs = await readStsPairs(file);
-        const corpus = options.corpus ? await readCorpusSample(options.corpus, options.sample) : [];
-        const backends = options.backends ?? (await availableBackends());
-        const results = new Map<string, StsResult & { seconds: number; model: string }>();
-        for (const run of stsRuns(backends)) {
-          const embedder = await createEmbedder({ ...ctx.config, embedBackend: run.backend, embedModel: run.model }, ctx.logger, 'bulk');
-          try {
-            const started = performance.now();
-            const result = await evaluateSts(pairs, embedder, { dimensions: options.dims, seed: options.seed, corpus });
-            results.set(run.label, { ...result, seconds: (performance.now() - started) / 1000, model: embedder.modelId });
-          } finally {
-            await embedder.close();
-          }
-        }
-        const reference = results.get(REFERENCE);
-        const agreements = [...results]
-          .filter(([name]) => reference && name !== REFERENCE)
-          .map(([name, r]) => ({ backend: name, against: REFERENCE, ...agreement(r.vectors, reference!.vectors) }));
-
+      runBody(async (ctx) => {
+        const { pairs: pairCount, corpusRows, results, agreements } = await evaluateStsRuntimes(ctx.config, ctx.logger, {
+          file,
+          corpus: options.corpus,
+          sample: options.sample,
+          dimensions: options.dims,
+          seed: options.seed,
+          backends: options.backends,
+        });
         if (options.json) {
           const byBackend = [...results].map(([backend, r]) => ({ backend, model: r.model, seconds: r.seconds, rows: r.rows }));
-          ctx.out(JSON.stringify({ pairs: pairs.length, results: byBackend, agreements }, null, 2));
+          ctx.out(JSON.stringify({ pairs: pairCount, results: byBackend, agreements }, null, 2));
           return;
         }
-        ctx.out(`STS Benchmark: ${pairs.length} pairs; model ${[...results.values()][0]?.model ?? '?'}`);
-        ctx.out(`PCA fitted on ${options.corpus ? `${corpus.length} headlines from ${path.basename(options.corpus)}` : 'the STS sentences'}`);
+        ctx.out(`STS Benchmark: ${pairCount} pairs; model ${[...results.values()][0]?.model ?? '?'}`);
+        ctx.out(`PCA fitted on ${options.corpus ? `${corpusRows} headlines from ${path.basename(options.corpus)}` : 'the STS sentences'}`);
         ctx.out('');
         ctx.out('backend         space         dims  spearman  pearson');
         for (const [backend, r] of results) {
@@ -84,7 +52,7 @@ export function registerEvalCommand(program: Command, act: Act): Command {
         ctx.out('');
         for (const a of agreements) {
           ctx.out(
-            `${a.backend} vs ${a.against}: cosine over all ${pairs.length * 2} sentences (${a.sentences} distinct): ` +
+            `${a.backend} vs ${a.against}: cosine over all ${pairCount * 2} sentences (${a.sentences} distinct): ` +
               `min ${a.minimum.toFixed(10)} (1 − ${(1 - a.minimum).toExponential(1)}), mean ${a.mean.toFixed(10)}`,
           );
         }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import { PRECISION_AT, type PrecisionRow } from '../../eval/evaluate-search.ts';
 import { SEARCH_MODES, type SearchMode } from '../../shared/search-mode.ts';
-import type { Act } from '../run-command.ts';
+import type { RunCommandBody } from '../run-command.ts';
 
 /** The project's own labelled sets; the same relative place from src/ (tsx) and dist/. */
 const EVAL_DIR = fileURLToPath(new URL('../../../eval/', import.meta.url));
@@ -49,7 +49,7 @@ function grid(flags: EvalSearchFlags): Array<Record<string, string>> {
   return combos;
 }
 
-export function registerEvalSearchCommand(evalCommand: Command, act: Act): void {
+export function registerEvalSearchCommand(evalCommand: Command, runBody: RunCommandBody): void {
   evalCommand
     .command('search [sets...]')
     .description(`precision@${PRECISION_AT} of each search mode on labelled query sets (TSV: split, query, on_topic regex; default eval/names.tsv eval/topical.tsv eval/misspellings.tsv)`)
@@ -60,7 +60,7 @@ export function registerEvalSearchCommand(evalCommand: Command, act: Act): void 
     .option('--keyword-weight <list>', `hybrid: weight of the keyword side (${TUNABLES.keywordWeight}), comma-separated values to compare`, numberList)
     .option('--json', 'print JSON (with per-query precision) instead of tables')
     .action((files: string[], flags: EvalSearchFlags) =>
-      act(async ({ config, logger, out }) => {
+      runBody(async ({ config, logger, out }) => {
         const combos = grid(flags);
         const { evaluateSearchQuality } = await import('../../app/evaluate-search-quality.ts');
         const result = await evaluateSearchQuality(config, logger, { files: files.length > 0 ? files : DEFAULT_SETS, modes: flags.modes, split: flags.split, hybridSettings: combos });

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { importEmbedded } from '../../app/import-embedded.ts';
-import { DEFAULT_HNSW_BUILD } from '../../db/build-hnsw-index.ts';
-import { DEFAULT_HNSW_PARAMS } from '../../db/hnsw-index.ts';
-import type { Act } from '../run-command.ts';
+import { DEFAULT_HNSW_BUILD, DEFAULT_HNSW_PARAMS } from '../../app/command-defaults.ts';
+import type { RunCommandBody } from '../run-command.ts';
 import { buildWorkerCount, positiveInt } from './option-parsers.ts';
 
-export function registerImportCommand(program: Command, act: Act): void {
+export function registerImportCommand(program: Command, runBody: RunCommandBody): void {
   program
     .command('import <data-dir>')
     .description('move an embedded database (its DATA_DIR) to the server at DATABASE_URL: headlines, vectors and projection as stored, no re-embedding; then the index')
@@ -14,7 +13,7 @@ export function registerImportCommand(program: Command, act: Act): void {
     .option('--ef-construction <n>', 'HNSW ef_construction when the index is built', positiveInt, DEFAULT_HNSW_PARAMS.efConstruction)
     .option('--build-workers <n>', 'parallel workers for the HNSW build (the database host\'s cores - 1)', buildWorkerCount, DEFAULT_HNSW_BUILD.workers)
     .action((dataDir: string, flags: { batchSize: number; m: number; efConstruction: number; buildWorkers: number }) =>
-      act(async ({ config, logger, out }) => {
+      runBody(async ({ config, logger, out }) => {
         const s = await importEmbedded(config, logger, {
           fromDataDir: dataDir,
           batchSize: flags.batchSize,

@@ -3,15 +3,14 @@ import { InvalidArgumentError, Option } from 'commander';
 import { runIngest } from '../../app/run-ingest.ts';
 import { MODELS, type ModelName } from '../../config/embed-backends.ts';
 import { withDatabase } from '../../app/with-database.ts';
-import { DEFAULT_HNSW_BUILD } from '../../db/build-hnsw-index.ts';
-import { DEFAULT_HNSW_PARAMS } from '../../db/hnsw-index.ts';
+import { DEFAULT_HNSW_BUILD, DEFAULT_HNSW_PARAMS } from '../../app/command-defaults.ts';
 import { PROJECTION_KINDS, type ProjectionKind } from '../../shared/projection-types.ts';
 import { formatSummary } from '../../ingest/format-summary.ts';
 import type { InputFormat } from '../../ingest/read-records.ts';
 import { DEFAULT_SOURCE_TIMEOUT_MS, openSource } from '../../ingest/open-source.ts';
 import { DEFAULT_MAX_TEXT_LENGTH } from '../../ingest/validate-record.ts';
 import { parseIngestPart, type IngestPart } from '../../ingest/ingest-part.ts';
-import type { Act } from '../run-command.ts';
+import type { RunCommandBody } from '../run-command.ts';
 import { buildWorkerCount, positiveInt } from './option-parsers.ts';
 
 interface IngestFlags {
@@ -30,7 +29,7 @@ interface IngestFlags {
   part?: IngestPart;
 }
 
-export function registerIngestCommand(program: Command, act: Act): void {
+export function registerIngestCommand(program: Command, runBody: RunCommandBody): void {
   program
     .command('ingest <source>')
     .description('load headlines from a file, - (stdin) or an http(s) URL (.gz ok): validate, dedup, embed, project, bulk-load, index')
@@ -48,7 +47,7 @@ export function registerIngestCommand(program: Command, act: Act): void {
     .option('--quiet', 'no progress output')
     .option('--part <i/n>', 'load only part i of n of the rows (split by day), for n processes sharing one file', partOption)
     .action((source: string, flags: IngestFlags) =>
-      act(async ({ config: environment, logger, io, out }) => {
+      runBody(async ({ config: environment, logger, io, out }) => {
         const config = flags.model ? { ...environment, embedModel: flags.model } : environment;
         // Opened before the database, which can take seconds to start: an empty or
         // unreachable source is told at once.

@@ -1,31 +1,27 @@
 import type { Command } from 'commander';
+import { migrateDatabase } from '../../app/migrate-database.ts';
 import { redactUrl } from '../../config/parse-config.ts';
-import { vectorExtensionAdvice } from '../../db/assess-vector-extension.ts';
-import { migrateToLatest, migrationStatus } from '../../db/migrations.ts';
-import { withDatabase } from '../../app/with-database.ts';
-import type { Act } from '../run-command.ts';
+import type { RunCommandBody } from '../run-command.ts';
 
-export function registerMigrateCommand(program: Command, act: Act): void {
+export function registerMigrateCommand(program: Command, runBody: RunCommandBody): void {
   program
     .command('migrate')
     .description('apply pending database migrations (or list them with --status)')
     .option('--status', 'list applied and pending migrations without changing anything')
     .action((options: { status?: boolean }) =>
-      act((ctx) =>
-        withDatabase(ctx.config, ctx.logger, async ({ db, mode, connectionString, vectorExtension }) => {
-          ctx.out(`database: ${mode} (${redactUrl(connectionString)})`);
-          const advice = vectorExtensionAdvice(vectorExtension);
-          if (advice) ctx.logger.warn(advice);
-          if (options.status) {
-            for (const m of await migrationStatus(db)) {
-              ctx.out(`${m.appliedAt ? 'applied' : 'pending'}  ${m.name}${m.appliedAt ? `  ${m.appliedAt.toISOString()}` : ''}`);
-            }
-            return;
+      runBody(async (ctx) => {
+        const result = await migrateDatabase(ctx.config, ctx.logger, {
+          statusOnly: options.status ?? false,
+          onOpened: ({ mode, connectionString }) => ctx.out(`database: ${mode} (${redactUrl(connectionString)})`),
+        });
+        if ('status' in result) {
+          for (const m of result.status) {
+            ctx.out(`${m.appliedAt ? 'applied' : 'pending'}  ${m.name}${m.appliedAt ? `  ${m.appliedAt.toISOString()}` : ''}`);
           }
-          const applied = await migrateToLatest(db);
-          if (applied.length === 0) ctx.out('no pending migrations; schema is up to date');
-          for (const name of applied) ctx.out(`applied  ${name}`);
-        }),
-      ),
+          return;
+        }
+        if (result.applied.length === 0) ctx.out('no pending migrations; schema is up to date');
+        for (const name of result.applied) ctx.out(`applied  ${name}`);
+      }),
     );
 }

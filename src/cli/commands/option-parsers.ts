@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { MAX_HNSW_BUILD_WORKERS } from '../../db/build-hnsw-index.ts';
+import { MAX_HNSW_BUILD_WORKERS } from '../../app/command-defaults.ts';
 
 export function positiveInt(raw: string): number {
   const n = Number(raw);

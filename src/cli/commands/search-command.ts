@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_SEARCH_MODE, SEARCH_MODES, type SearchMode } from '../../shared/search-mode.ts';
-import type { Act } from '../run-command.ts';
+import type { RunCommandBody } from '../run-command.ts';
 import { positiveInt } from './option-parsers.ts';
 
 interface SearchFlags {
@@ -12,7 +12,7 @@ interface SearchFlags {
   json?: boolean;
 }
 
-export function registerSearchCommand(program: Command, act: Act): void {
+export function registerSearchCommand(program: Command, runBody: RunCommandBody): void {
   program
     .command('search <text>')
     .description('search from the command line (the same service as the GraphQL API)')
@@ -23,7 +23,7 @@ export function registerSearchCommand(program: Command, act: Act): void {
     .option('--after <cursor>', 'continue after this cursor (printed as endCursor)')
     .option('--json', 'print the page as JSON')
     .action((text: string, flags: SearchFlags) =>
-      act(async ({ config, logger, out }) => {
+      runBody(async ({ config, logger, out }) => {
         const mode = flags.mode.toUpperCase() as SearchMode;
         const { searchOnce } = await import('../../app/search-once.ts');
         const page = await searchOnce(config, logger, text, { mode, first: flags.first, after: flags.after, filter: { from: flags.from, to: flags.to } });

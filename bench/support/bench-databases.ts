@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { parseConfig, type Config } from '../src/config/parse-config.ts';
+import { parseConfig, type Config } from '../../src/config/parse-config.ts';
 
 /** Real-server benchmarks make throwaway databases next to BENCH_DATABASE_URL's. */
 export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { spawnCli } from '../test/support/run-cli.ts';
+import { spawnCli } from '../../scripts/lib/spawn-cli.ts';
 
 /** `headlines serve` on a free port, from source; resolves once it listens. */
 export async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from './free-port.ts';
 
-const SCRIPT = new URL('../../scripts/replica.sh', import.meta.url).pathname;
+const SCRIPT = new URL('../replica.sh', import.meta.url).pathname;
 const run = promisify(execFile);
 
 export interface Replica {

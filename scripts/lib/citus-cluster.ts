@@ -2,7 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { runOnExit } from './run-on-exit.ts';
 
-const SCRIPT = new URL('../../scripts/citus-cluster.sh', import.meta.url).pathname;
+const SCRIPT = new URL('../citus-cluster.sh', import.meta.url).pathname;
 const run = promisify(execFile);
 
 export interface CitusCluster {

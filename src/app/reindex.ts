@@ -1,0 +1,32 @@
+import type { Config } from '../config/parse-config.ts';
+import { buildHnswIndex, rebuildHnswIndex, type HnswBuildOptions } from '../db/build-hnsw-index.ts';
+import { hnswIndexExists, type HnswParams } from '../db/hnsw-index.ts';
+import { loadProjection } from '../db/projection-repository.ts';
+import { AppError, ErrorCode } from '../errors/app-error.ts';
+import type { Logger } from '../logger.ts';
+import { withMigratedDatabase } from './with-database.ts';
+
+export interface ReindexOptions {
+  /** Used only when the index is missing and is built afresh. */
+  readonly hnsw: HnswParams;
+  readonly hnswBuild: HnswBuildOptions;
+}
+
+export interface ReindexResult {
+  /** False when an existing index was rebuilt. */
+  readonly built: boolean;
+  readonly seconds: number;
+}
+
+/** `headlines reindex`: rebuild the HNSW index (CONCURRENTLY on a server), or build it if missing. */
+export function reindex(config: Config, logger: Logger, options: ReindexOptions): Promise<ReindexResult> {
+  return withMigratedDatabase(config, logger, async (database) => {
+    const stored = await loadProjection(database.db);
+    if (!stored) throw new AppError(ErrorCode.NOT_FOUND, 'Nothing to index: no headlines have been ingested yet.');
+    const started = performance.now();
+    const exists = await hnswIndexExists(database.db);
+    if (exists) await rebuildHnswIndex(database, options.hnswBuild);
+    else await buildHnswIndex(database, stored.projection.dimensions, options.hnsw, options.hnswBuild);
+    return { built: !exists, seconds: (performance.now() - started) / 1000 };
+  });
+}
