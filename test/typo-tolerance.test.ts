@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import type { QueryEmbedder } from '../src/embedding/query-embedder.ts';
 import { loadFixture, queryEmbedder, useFixtureServer } from './support/graphql-fixture.ts';
+import { grantAnalyst } from '../src/db/grant-analyst.ts';
 import { describeEachDatabase } from './support/test-databases.ts';
 
 interface Edge {
@@ -115,6 +116,32 @@ describeEachDatabase('typo tolerance and suggestions', (get) => {
         select h.text from hybrid_search('drought or costelo', (select embedding from headlines order by id limit 1), 5) h order by h.rank`.execute(trx);
       assert.ok(ranked.every((r) => !/\bcostello\b/.test(r.text)), JSON.stringify(ranked));
     });
+  });
+
+  test('the analyst role may read the word list: corrections and suggestions in SQL as that role', async () => {
+    const role = `hs_typo_analyst_${process.pid}`;
+    await grantAnalyst(db(), role);
+    try {
+      await db().transaction().execute(async (trx) => {
+        await sql`set local role ${sql.id(role)}`.execute(trx);
+        assert.equal((await sql<{ c: string | null }>`select corrected_query('costelo') as c`.execute(trx)).rows[0]!.c, 'costello');
+        const { rows: ranked } = await sql<{ text: string }>`
+          select h.text from hybrid_search('costelo', (select embedding from headlines order by id limit 1), 3) h order by h.rank`.execute(trx);
+        assert.ok(ranked.length === 3 && ranked.every((r) => /\bcostello\b/.test(r.text)), JSON.stringify(ranked));
+        const { rows: completions } = await sql<{ text: string }>`select text from suggest('cost', 3)`.execute(trx);
+        assert.ok(completions.length === 3 && completions.every((c) => c.text.startsWith('cost')), JSON.stringify(completions));
+      });
+      await assert.rejects(
+        db().transaction().execute(async (trx) => {
+          await sql`set local role ${sql.id(role)}`.execute(trx);
+          await sql`delete from headline_terms`.execute(trx);
+        }),
+        /permission denied/,
+      );
+    } finally {
+      await sql`drop owned by ${sql.id(role)}`.execute(db());
+      await sql`drop role ${sql.id(role)}`.execute(db());
+    }
   });
 
   test('an exact word beats a near miss, and corrections come after it', async () => {

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import type { DB } from './schema.ts';
 
-const READABLE = ['headlines', 'headline_days', 'projection', 'projection_basis', 'search_queries'];
+const READABLE = ['headlines', 'headline_days', 'headline_terms', 'projection', 'projection_basis', 'search_queries'];
 
 /**
  * A read-only role for SQL users: reads the data, runs the search functions, and may
@@ -18,7 +18,7 @@ export async function grantAnalyst(db: Kysely<DB>, role: string): Promise<{ crea
     if (created) await sql`create role ${r} login`.execute(trx);
     await sql`grant usage on schema public to ${r}`.execute(trx);
     await sql`grant select on ${sql.join(READABLE.map((t) => sql.id(t)))} to ${r}`.execute(trx);
-    await sql`revoke insert, update, delete, truncate on headlines, projection, projection_basis from ${r}`.execute(trx);
+    await sql`revoke insert, update, delete, truncate on headlines, headline_terms, projection, projection_basis from ${r}`.execute(trx);
     await sql`grant insert (text) on search_queries to ${r}`.execute(trx);
     await sql`grant execute on all functions in schema public to ${r}`.execute(trx);
     return { created };
