@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import express from 'express';
-import { parseConfig, type GraphqlIde } from '../src/config/parse-config.ts';
-import { mountWebPages } from '../src/server/web-pages.ts';
+import { parseConfig } from '../src/config/parse-config.ts';
+import { mountWebPages, type GraphqlIde } from '../src/server/web-pages.ts';
 
 /** A built web/dist stand-in: each file says which it is. */
 function builtDir(): string {

@@ -13,34 +13,6 @@ import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../logge
  */
 export const EMBEDDED_MAX_HEADLINES = 350_000;
 
-/** Checked on every GraphQL request before Apollo parses it (see src/graphql/check-operation-limits.ts). */
-export interface OperationLimits {
-  readonly maxTokens: number;
-  readonly maxFields: number;
-  readonly maxDepth: number;
-  readonly maxAliases: number;
-  readonly maxCost: number;
-}
-
-/** Token bucket per client: `burst` requests at once, refilled at `perMinute`; perMinute 0 disables. */
-export interface RateLimitSettings {
-  readonly perMinute: number;
-  readonly burst: number;
-}
-
-/** Operations executing at once; past that they wait up to queueTimeoutMs in a queue of at most maxQueued. */
-export interface ConcurrencySettings {
-  readonly maxInFlight: number;
-  readonly queueTimeoutMs: number;
-  readonly maxQueued: number;
-}
-
-/**
- * Express's `trust proxy`: false, a hop count, or addresses/subnets/keywords of trusted
- * proxies. Never `true`: that takes the leftmost X-Forwarded-For entry, which the client writes.
- */
-export type TrustProxy = false | number | readonly string[];
-
 export interface Config {
   /** Unset: the embedded PGlite database under `dataDir`. */
   readonly databaseUrl: string | undefined;
@@ -81,7 +53,7 @@ export interface Config {
   /** `search(collapse: true)` folds a result into a better-ranked one at or above this full-vector cosine similarity. */
   readonly collapseSimilarity: number;
   /** What a browser gets at /graphql: the bundled GraphiQL, Apollo's landing page (loads from a CDN), or nothing. */
-  readonly graphqlIde: GraphqlIde;
+  readonly graphqlIde: (typeof GRAPHQL_IDES)[number];
 
   // Public API protection and production mode.
   /** NODE_ENV as given ('' when unset); Apollo receives it instead of reading the environment. */
@@ -91,18 +63,21 @@ export interface Config {
   /** Put GraphQL documents and variables into request logs (off: they may hold what users search for). */
   readonly logQueryText: boolean;
   readonly graphqlIntrospection: boolean;
-  readonly operationLimits: OperationLimits;
-  readonly rateLimit: RateLimitSettings;
-  readonly concurrency: ConcurrencySettings;
-  readonly trustProxy: TrustProxy;
+  // The shapes of the server's settings; their types live with the modules that use them
+  // (OperationLimits, RateLimitSettings, ConcurrencySettings), which sit above
+  // config in the layer map and check these shapes structurally where the app passes them on.
+  readonly operationLimits: { readonly maxTokens: number; readonly maxFields: number; readonly maxDepth: number; readonly maxAliases: number; readonly maxCost: number };
+  readonly rateLimit: { readonly perMinute: number; readonly burst: number };
+  readonly concurrency: { readonly maxInFlight: number; readonly queueTimeoutMs: number; readonly maxQueued: number };
+  /** Express's `trust proxy`: false, a hop count, or trusted proxies' addresses/subnets. Never `true`: that takes the leftmost X-Forwarded-For entry, which the client writes. */
+  readonly trustProxy: false | number | readonly string[];
   /** Origins a browser may call the API from; '*' any; empty: same origin only. */
   readonly corsOrigins: readonly string[] | '*';
   /** Longest a client may take to send a whole request (headers and body). */
   readonly requestTimeoutMs: number;
 }
 
-export const GRAPHQL_IDES = ['local', 'apollo', 'off'] as const;
-export type GraphqlIde = (typeof GRAPHQL_IDES)[number];
+const GRAPHQL_IDES = ['local', 'apollo', 'off'] as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -240,7 +215,7 @@ function apiProtection(
   return {
     nodeEnv,
     production,
-    graphqlIde: graphqlIde as GraphqlIde,
+    graphqlIde: graphqlIde as Config['graphqlIde'],
     logFormat: logFormat as LogFormat,
     logQueryText: boolean('LOG_QUERY_TEXT'),
     graphqlIntrospection: boolean('GRAPHQL_INTROSPECTION', !production),
@@ -268,7 +243,7 @@ function apiProtection(
 
 const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
-function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+function parseTrustProxy(raw: string | undefined, problems: string[]): Config['trustProxy'] {
   if (raw === undefined || raw.toLowerCase() === 'false') return false;
   if (raw.toLowerCase() === 'true') {
     // As express-rate-limit refuses it (ERR_ERL_PERMISSIVE_TRUST_PROXY): every client could pick its own rate-limit key.

@@ -1,9 +1,17 @@
 import { parse, type DocumentNode } from 'graphql';
-import type { OperationLimits } from '../config/parse-config.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
 import { countTokens } from './count-tokens.ts';
 import { measureOperation, type OperationMeasures } from './measure-operation.ts';
 import { COST } from './operation-cost.ts';
+
+/** Checked on every GraphQL request before Apollo parses it (config/parse-config.ts parses them). */
+export interface OperationLimits {
+  readonly maxTokens: number;
+  readonly maxFields: number;
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxCost: number;
+}
 
 export interface GraphqlRequestText {
   readonly query: string;

@@ -1,7 +1,13 @@
 import type { RequestHandler } from 'express';
-import type { ConcurrencySettings } from '../config/parse-config.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import type { Rejections } from './rejections.ts';
+
+/** Operations executing at once; past that they wait up to queueTimeoutMs in a queue of at most maxQueued. */
+export interface ConcurrencySettings {
+  readonly maxInFlight: number;
+  readonly queueTimeoutMs: number;
+  readonly maxQueued: number;
+}
 
 type Release = () => void;
 

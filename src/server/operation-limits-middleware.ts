@@ -1,8 +1,7 @@
 import type { Request, RequestHandler } from 'express';
-import type { OperationLimits } from '../config/parse-config.ts';
 import { ErrorCode, isAppError } from '../errors/app-error.ts';
 import { cachedDocumentReader } from '../graphql/cached-document-reader.ts';
-import { checkOperationLimits, type GraphqlRequestText } from '../graphql/check-operation-limits.ts';
+import { checkOperationLimits, type GraphqlRequestText, type OperationLimits } from '../graphql/check-operation-limits.ts';
 import type { Rejections } from './rejections.ts';
 
 const DOCUMENT_CACHE_BYTES = 4 * 2 ** 20;

@@ -1,9 +1,14 @@
 import type { RequestHandler } from 'express';
-import type { RateLimitSettings } from '../config/parse-config.ts';
 import { ErrorCode } from '../errors/app-error.ts';
 import { clientKey } from './client-key.ts';
 import type { Rejections } from './rejections.ts';
 import { TokenBuckets } from './token-buckets.ts';
+
+/** Token bucket per client: `burst` requests at once, refilled at `perMinute`; perMinute 0 disables. */
+export interface RateLimitSettings {
+  readonly perMinute: number;
+  readonly burst: number;
+}
 
 /**
  * Per-client token bucket in front of /graphql, keyed by `req.ip` (so TRUST_PROXY decides

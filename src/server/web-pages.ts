@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
-import type { GraphqlIde } from '../config/parse-config.ts';
+
+/** What a browser gets at /graphql (GRAPHQL_IDE). */
+export type GraphqlIde = 'local' | 'apollo' | 'off';
 
 /** Same relative place from src/server (tsx) and dist/server (compiled); `npm run build` fills it. */
 export const WEB_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
