@@ -19,7 +19,8 @@ import type { SearchMode } from '../src/shared/search-mode.ts';
 import { citusUnavailable, createCitusCluster, type CitusCluster } from '../scripts/lib/citus-cluster.ts';
 import { runCliProcess, spawnCli } from './support/run-cli.ts';
 import { startServeProcess } from './support/serve-process.ts';
-import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { makeServerDatabase, NO_SERVER, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { referenceFile } from './support/reference-data.ts';
 
 /**
  * A coordinator and two workers (scripts/citus-cluster.sh) against one plain server, both
@@ -34,12 +35,12 @@ import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.
  * The cluster is started here (scripts/citus-cluster.sh, free ports) and destroyed after.
  */
 const ROWS = 24_000;
-const SAMPLE = process.env.HEADLINES_SAMPLE_CSV;
+const SAMPLE_FILE = referenceFile('HEADLINES_SAMPLE_CSV');
+const SAMPLE = SAMPLE_FILE.path;
 
 function skipReason(): string | false {
-  if (!SAMPLE) return 'HEADLINES_SAMPLE_CSV is not set (a CSV of headlines with publish_date,headline_text)';
-  if (!fs.existsSync(SAMPLE)) return `HEADLINES_SAMPLE_CSV=${SAMPLE} does not exist`;
-  if (!TEST_DATABASE_URL) return 'TEST_DATABASE_URL is not set';
+  if (!SAMPLE) return SAMPLE_FILE.skip;
+  if (!TEST_DATABASE_URL) return NO_SERVER;
   const citus = citusUnavailable();
   return citus ? `Citus is not available: ${citus}` : false;
 }

@@ -7,7 +7,7 @@ import { runCommand } from '../src/cli/run-command.ts';
 import type { Config } from '../src/config/parse-config.ts';
 import { sampleCsv } from './support/ingest-fixtures.ts';
 import { runCli } from './support/run-cli.ts';
-import { makeEmbeddedConfig, makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { makeEmbeddedConfig, makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from './support/test-databases.ts';
 import { scratchDir } from './support/embedded-template.ts';
 
 const oneLine = (stderr: string) => {
@@ -18,7 +18,7 @@ const oneLine = (stderr: string) => {
 /** A fresh database of each kind, and the environment that points a CLI run at it. */
 const databases = [
   { mode: 'pglite', skip: false as const, make: makeEmbeddedConfig },
-  { mode: 'postgres', skip: TEST_DATABASE_URL ? (false as const) : 'TEST_DATABASE_URL is not set', make: makeServerDatabase },
+  { mode: 'postgres', skip: TEST_DATABASE_URL ? (false as const) : NO_SERVER, make: makeServerDatabase },
 ];
 const envOf = (config: Config): Record<string, string> =>
   config.databaseUrl ? { DATABASE_URL: config.databaseUrl } : { DATA_DIR: config.dataDir, EMBEDDED_DB_PORT: '0' };

@@ -11,7 +11,7 @@ import { jsonErrors } from '../src/server/json-errors.ts';
 import { requestLogger } from '../src/server/request-logger.ts';
 import { startApiServer, type ApiServer } from '../src/server/start-api-server.ts';
 import { countingEmbedder, loadRandomHeadlines } from './support/api-fixture.ts';
-import { describeEachDatabase, makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { describeEachDatabase, makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from './support/test-databases.ts';
 
 type Answer = { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> };
 const post = async (url: string, query: string) => {
@@ -80,7 +80,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('/readyz with the database unreachable [postgres]', { skip: TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set' }, () => {
+describe('/readyz with the database unreachable [postgres]', { skip: TEST_DATABASE_URL ? false : NO_SERVER }, () => {
   let made: Awaited<ReturnType<typeof makeServerDatabase>>;
   before(async () => {
     made = await makeServerDatabase();

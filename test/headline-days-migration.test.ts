@@ -8,7 +8,7 @@ import { migrateToLatest, MIGRATIONS_DIR } from '../src/db/migrations.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { silentLogger } from '../src/logger.ts';
 import { tempDir } from './support/ingest-fixtures.ts';
-import { makeEmbeddedConfig, makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { makeEmbeddedConfig, makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from './support/test-databases.ts';
 
 /** A migrations folder that stops before 0008: the schema a database had before upgrading. */
 function migrationsBefore0008(): string {
@@ -26,7 +26,7 @@ async function daysAgainstHeadlines(db: Kysely<any>): Promise<{ kept: unknown[];
   return { kept, counted };
 }
 
-test('upgrading while a writer commits between the backfill and the triggers still counts every headline per day [postgres]', { skip: TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set' }, async () => {
+test('upgrading while a writer commits between the backfill and the triggers still counts every headline per day [postgres]', { skip: TEST_DATABASE_URL ? false : NO_SERVER }, async () => {
   const { config, url, cleanup } = await makeServerDatabase();
   const database = await openDatabase(config, silentLogger);
   const writer = new pg.Client({ connectionString: url });

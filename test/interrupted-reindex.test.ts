@@ -6,7 +6,7 @@ import pg from 'pg';
 import { HNSW_INDEX_NAME } from '../src/db/hnsw-index.ts';
 import { sampleCsv, tempDir } from './support/ingest-fixtures.ts';
 import { runCli } from './support/run-cli.ts';
-import { makeServerDatabase, TEST_DATABASE_URL } from './support/test-databases.ts';
+import { makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from './support/test-databases.ts';
 
 const INDEXES_ON_HEADLINES = `select c.relname as name, i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid
   where i.indrelid = 'headlines'::regclass and c.relname like '${HNSW_INDEX_NAME}%' order by 1`;
@@ -44,7 +44,7 @@ async function interruptReindex(url: string): Promise<void> {
   }
 }
 
-describe('an interrupted reindex leaves an INVALID copy that the next reindex or migrate removes [postgres]', { skip: TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set' }, () => {
+describe('an interrupted reindex leaves an INVALID copy that the next reindex or migrate removes [postgres]', { skip: TEST_DATABASE_URL ? false : NO_SERVER }, () => {
   test('reindex, then migrate', async () => {
     const { url, cleanup } = await makeServerDatabase();
     const admin = new pg.Client({ connectionString: url });
