@@ -11,6 +11,8 @@ import { sql } from 'kysely';
 import { DEFAULT_HNSW_PARAMS } from '../src/db/hnsw-index.ts';
 import { HASH_MODEL_ID } from '../src/embedding/hash-embedder.ts';
 import { ingest, type IngestOptions } from '../src/ingest/ingest.ts';
+import { openSource } from '../src/ingest/open-source.ts';
+import { readRecords } from '../src/ingest/read-records.ts';
 import { tempDir } from './support/ingest-fixtures.ts';
 import { csvOf, generatedRows, storedForm } from './support/random-rows.ts';
 import { withinOrHung } from './support/hang-guard.ts';
@@ -209,4 +211,29 @@ describe('HTTPS sources', { skip: haveOpenssl ? false : 'openssl is not installe
     assert.equal(await openInChild(`${secureUrl}/to-https`), `read ${Buffer.byteLength(csv)}`);
     assert.match(await openInChild(`${secureUrl}/to-http`), /^refused SOURCE_UNREADABLE: Refused: .* redirects to http:\/\/127\.0\.0\.1:\d+\/headlines\.csv, which would leave HTTPS/);
   });
+});
+
+test('a gzip source that fails before anyone reads it keeps its error for the reader instead of crashing the process', async () => {
+  const dir = tempDir('hs-ingest-sources-early-');
+  const uncaught: unknown[] = [];
+  const record = (error: unknown) => uncaught.push(error);
+  process.on('uncaughtException', record);
+  try {
+    const file = path.join(dir, 'cut.csv.gz');
+    const gz = gzipSync(csvOf(generatedRows(100, 262)));
+    fs.writeFileSync(file, gz.subarray(0, Math.floor(gz.length / 2)));
+    const source = await openSource(file);
+    // The ingest opens its database between opening the source and reading it: the gzip
+    // error comes meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.ok(source.stream.errored, 'the cut gzip failed while nobody read it');
+    const read = async () => {
+      for await (const _record of readRecords(source.stream)) void _record;
+    };
+    await assert.rejects(read(), /cut\.csv\.gz: not valid gzip: unexpected end of file/);
+    assert.deepEqual(uncaught, []);
+  } finally {
+    process.off('uncaughtException', record);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

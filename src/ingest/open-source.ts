@@ -94,6 +94,10 @@ export async function openSource(source: string, options: SourceOptions = {}): P
   }
   // Ended early (an error, a cancelled ingest): the file or the connection goes with it.
   if (raw !== process.stdin) tap.once('close', () => raw.destroy());
+  // A source can fail (a cut gzip, a dropped connection) before anyone reads it, while the
+  // ingest still opens its database: the error then stays in tap.errored, where every reader
+  // looks first (peekChunk, readRecords), instead of crashing the process unheard.
+  tap.on('error', () => undefined);
   return {
     name: name.replace(/\.gz$/i, ''),
     stream: tap,

@@ -60,6 +60,8 @@ export async function* readRecords(stream: Readable, format?: InputFormat): Asyn
     }),
   );
   stream.on('error', (error) => parser.destroy(error));
+  // Failed before this reader came: its error event is gone, its error is not.
+  if (stream.errored) parser.destroy(stream.errored);
   let first = true;
   let previousLine = 0;
   for await (const item of parser as AsyncIterable<Parsed>) {
