@@ -8,12 +8,11 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
-import { DEFAULT_HNSW_PARAMS } from '../src/db/hnsw-index.ts';
 import { HASH_MODEL_ID } from '../src/embedding/hash-embedder.ts';
 import { ingest, type IngestOptions } from '../src/ingest/ingest.ts';
 import { openSource } from '../src/ingest/open-source.ts';
 import { readRecords } from '../src/ingest/read-records.ts';
-import { tempDir } from './support/ingest-fixtures.ts';
+import { ingestOptions, tempDir } from './support/ingest-fixtures.ts';
 import { csvOf, generatedRows, storedForm } from './support/random-rows.ts';
 import { withinOrHung } from './support/hang-guard.ts';
 import { ROOT, runCli } from './support/run-cli.ts';
@@ -57,16 +56,7 @@ function write(name: string, content: string | Buffer): string {
 }
 
 function options(source: string, overrides: Partial<IngestOptions> = {}): IngestOptions {
-  return {
-    source,
-    rejectsFile: (name) => path.join(dir, `rejects-${name}-${Math.random().toString(36).slice(2)}.tsv`),
-    maxTextLength: 1000,
-    batchSize: 50,
-    hnsw: DEFAULT_HNSW_PARAMS,
-    projection: 'gaussian',
-    dimensions: 16,
-    ...overrides,
-  };
+  return ingestOptions(dir, source, { projection: 'gaussian', dimensions: 16, ...overrides });
 }
 
 describeEachDatabase('empty and odd sources', (get) => {

@@ -13,7 +13,7 @@ import type { Embedder } from '../src/embedding/embedder.ts';
 import { HASH_MODEL_ID } from '../src/embedding/hash-embedder.ts';
 import { ingest, type IngestOptions } from '../src/ingest/ingest.ts';
 import { silentLogger } from '../src/logger.ts';
-import { expectedRows, sampleCsv, tempDir } from './support/ingest-fixtures.ts';
+import { expectedRows, ingestOptions, sampleCsv, tempDir } from './support/ingest-fixtures.ts';
 import { describeEachDatabase } from './support/test-databases.ts';
 
 const dir = tempDir('hs-ingest-');
@@ -47,14 +47,7 @@ after(async () => {
 const sharedEmbedder = async (): Promise<Embedder> => ({ ...embedder, embed: (t) => embedder.embed(t), close: async () => undefined });
 
 function options(source: string, overrides: Partial<IngestOptions> = {}): IngestOptions {
-  return {
-    source,
-    rejectsFile: (name) => path.join(dir, `rejects-${name}-${Math.random().toString(36).slice(2)}.tsv`),
-    maxTextLength: 1000,
-    batchSize: 50,
-    hnsw: DEFAULT_HNSW_PARAMS,
-    ...overrides,
-  };
+  return ingestOptions(dir, source, overrides);
 }
 
 const BAD_FILE = [

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_HNSW_PARAMS } from '../../src/db/hnsw-index.ts';
 import { normalizeText } from '../../src/embedding/normalize-text.ts';
+import type { IngestOptions } from '../../src/ingest/ingest.ts';
 import { generatedCsv, range } from './generated-headlines.ts';
 
 export function tempDir(prefix: string): string {
@@ -23,4 +25,16 @@ export function expectedRows(csv: string): string[] {
     rows.add(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}|${normalizeText(line.slice(comma + 1))}`);
   }
   return [...rows].sort();
+}
+
+/** Ingest options for a suite's small files: rejects in `dir`, small batches, the default index. */
+export function ingestOptions(dir: string, source: string, overrides: Partial<IngestOptions> = {}): IngestOptions {
+  return {
+    source,
+    rejectsFile: (name) => path.join(dir, `rejects-${name}-${Math.random().toString(36).slice(2)}.tsv`),
+    maxTextLength: 1000,
+    batchSize: 50,
+    hnsw: DEFAULT_HNSW_PARAMS,
+    ...overrides,
+  };
 }
