@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { parseConfig } from '../src/config/parse-config.ts';
-import { DEFAULT_HNSW_PARAMS, hnswIndexExists } from '../src/db/hnsw-index.ts';
+import { hnswIndexExists } from '../src/db/hnsw-index.ts';
 import { loadProjection } from '../src/db/projection-repository.ts';
 import { createEmbedder } from '../src/embedding/create-embedder.ts';
 import type { Embedder } from '../src/embedding/embedder.ts';
