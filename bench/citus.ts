@@ -3,10 +3,11 @@
  *
  *   node --import tsx bench/citus.ts --corpus FILE [--rows N] [--workers 2] [--queries 50]
  *
- * [--shards N]. FILE (or HEADLINES_SAMPLE_CSV) is any CSV `headlines ingest` reads; --rows keeps every
+ * [--shards N] [--single URL]. FILE (or HEADLINES_SAMPLE_CSV) is any CSV `headlines ingest` reads; --rows keeps every
  * n-th row to about N. The single server is a fresh database next to BENCH_DATABASE_URL's
  * (or TEST_DATABASE_URL's); the cluster is made by scripts/citus-cluster.sh on free ports
- * and destroyed at the end. EMBED_MODEL as for `headlines` (hash: no model needed).
+ * and destroyed at the end. `--single URL` takes an already loaded database of the same corpus
+ * as the single server instead (its ingest is not timed again). EMBED_MODEL as for `headlines` (hash: no model needed).
  * Reports, for each side: ingest and index seconds; p50 of semantic_search (k = 10)
  * unfiltered and over a month and a year; recall@10 against the exact ranking; throughput
  * of 16 concurrent clients; and, on the cluster, each shard's time and buffers for the ANN
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     // The shard count migration 0011 uses (headline_search.shard_count); one per worker by default.
     shards: { type: 'string' },
+    single: { type: 'string' },
   },
 });
 if (!values.corpus || !fs.existsSync(values.corpus)) {
@@ -142,7 +144,7 @@ async function throughput(url: string, queries: readonly Query[]): Promise<numbe
 }
 
 /** Each shard's execution time and buffers for tier 1's ANN statement (ef_search 200). */
-async function perShard(url: string, q: Query, dims: number): Promise<string[]> {
+async function perShard(url: string, q: Query, dims: number, range: Range = [null, null]): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -152,16 +154,19 @@ async function perShard(url: string, q: Query, dims: number): Promise<string[]> 
     await client.query(`set local citus.propagate_set_commands = 'local'`);
     await client.query(`set local hnsw.ef_search = 200`);
     const { rows } = await client.query<{ 'QUERY PLAN': string }>(
-      `explain (analyze, buffers, costs off, timing off) select h.id from headlines h order by h.embedding_reduced::halfvec(${dims}) <=> $1::halfvec(${dims}) limit 200`,
-      [reduced],
+      `explain (analyze, buffers, costs off, timing off) select h.id from headlines h
+       where h.published_on >= coalesce($2::date, '-infinity') and h.published_on <= coalesce($3::date, 'infinity')
+       order by h.embedding_reduced::halfvec(${dims}) <=> $1::halfvec(${dims}) limit 200`,
+      [reduced, range[0], range[1]],
     );
     await client.query('commit');
     const lines = rows.map((r) => r['QUERY PLAN']);
     const shards: string[] = [];
     let current = '';
     for (const line of lines) {
-      const scan = /Index Scan using (\S+)/.exec(line);
-      if (scan) current = scan[1]!;
+      // The first scan node of each task names the path its shard took (HNSW or date order).
+      const scan = /((?:Index Only |Index |Seq |Bitmap Heap )Scan(?: using \S+)? on \S+)/.exec(line);
+      if (scan && !current) current = scan[1]!;
       const buffers = /Buffers: (shared .*)/.exec(line);
       if (buffers && current) current += ` (${buffers[1]})`;
       const exec = /^\s+Execution Time: ([\d.]+) ms/.exec(line);
@@ -180,10 +185,10 @@ async function perShard(url: string, q: Query, dims: number): Promise<string[]> 
 
 async function main(): Promise<void> {
   const file = corpusFile();
-  const single = await freshServerDatabase('citus_single');
+  const single = values.single ? { url: values.single, drop: async () => {} } : await freshServerDatabase('citus_single');
   const cluster = await createCitusCluster(Number(values.workers));
   try {
-    const ingestSingle = ingest(single.url, file);
+    const ingestSingle = values.single ? { total: null, index: null } : ingest(single.url, file);
     const ingestCluster = ingest(cluster.url, file, values.shards);
     const client = new pg.Client({ connectionString: single.url });
     await client.connect();
@@ -199,7 +204,15 @@ async function main(): Promise<void> {
     const { n, lo, hi, dims } = span[0]!;
     const middle = new Date((Date.parse(lo) + Date.parse(hi)) / 2).toISOString().slice(0, 10);
     const plus = (d: string, days: number) => new Date(Date.parse(d) + days * 86_400_000).toISOString().slice(0, 10);
-    const ranges: Record<string, Range> = { unfiltered: [null, null], month: [middle, plus(middle, 30)], year: [middle, plus(middle, 365)] };
+    const ranges: Record<string, Range> = {
+      unfiltered: [null, null],
+      day: [middle, middle],
+      week: [middle, plus(middle, 6)],
+      month: [middle, plus(middle, 30)],
+      year: [middle, plus(middle, 365)],
+      fiveYears: [middle, plus(middle, 5 * 365)],
+      firstYear: [lo, plus(lo, 365)],
+    };
     const queries: Query[] = picked;
     const truth = await exactTruth(single.url, queries, ranges);
     const report = {
@@ -213,6 +226,7 @@ async function main(): Promise<void> {
       citus: { ingestSeconds: ingestCluster.total, indexSeconds: ingestCluster.index, ...(await measure(cluster.url, queries, ranges, truth)), qpsAtC: await throughput(cluster.url, queries) },
       concurrency: CONCURRENCY,
       citusShards: await perShard(cluster.url, queries[0]!, dims),
+      citusShardsYear: await perShard(cluster.url, queries[0]!, dims, ranges.year),
     };
     console.log(JSON.stringify(report, null, 2));
     printSummary('citus', report);
