@@ -7,6 +7,8 @@ import { toVectorLiteral } from '../src/db/vector-literal.ts';
 import { normalizeText } from '../src/embedding/normalize-text.ts';
 import type { QueryEmbedder } from '../src/embedding/query-embedder.ts';
 import { HASH_MODEL_ID } from '../src/embedding/hash-embedder.ts';
+import { toGlobalId } from '../src/graphql/global-id.ts';
+import { headlineKey } from '../src/graphql/headline-key.ts';
 import { SearchService } from '../src/search/search-service.ts';
 import { queryEmbedder, useFixtureServer } from './support/graphql-fixture.ts';
 import { describeEachDatabase, type TestDatabase } from './support/test-databases.ts';
@@ -15,6 +17,9 @@ import type { GraphqlEdge, GraphqlPage } from './support/graphql-page.ts';
 
 type Edge = GraphqlEdge;
 type Page = GraphqlPage;
+
+/** The stored key behind an id the API returned (or a key the service returned). */
+const keyOf = (id: string) => headlineKey(id, { legacy: true })!;
 
 const PAGE = 'edges { cursor similarity node { id text publishedOn } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
 const SEARCH = `query($q: String!, $first: Int, $after: String, $filter: HeadlineFilter, $mode: SearchMode) { search(query: $q, first: $first, after: $after, filter: $filter, mode: $mode) { ${PAGE} } }`;
@@ -56,11 +61,12 @@ describeEachDatabase('Front-end API: Relay paging, timeline, near-duplicate coll
     assert.deepEqual(structuredClone(empty), { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } });
   });
 
-  test('Apollo Client: InMemoryCache with relayStylePagination([query, filter, mode]) merges fetchMore pages into one list', async () => {
+  test('Apollo Client: InMemoryCache with relayStylePagination merges fetchMore pages into one list per query, filter and mode, and per similar id', async () => {
     const client = new ApolloClient({
       link: new HttpLink({ uri: `${server().url}/graphql` }),
-      cache: new InMemoryCache({ typePolicies: { Query: { fields: { search: relayStylePagination(['query', 'filter', 'mode']) } } } }),
+      cache: new InMemoryCache({ typePolicies: { Query: { fields: { search: relayStylePagination(['query', 'filter', 'mode']), similar: relayStylePagination(['id', 'filter']) } } } }),
     });
+    const ids = (page: Page) => page.edges.map((e) => e.node.id);
     const document = gql(SEARCH);
     const variables = { q: 'flood warning for river towns', first: 4, mode: 'HYBRID', filter: { from: '2005-01-01' } };
     try {
@@ -78,6 +84,25 @@ describeEachDatabase('Front-end API: Relay paging, timeline, near-duplicate coll
       const other = await client.query<{ search: Page }>({ query: document, variables: { ...variables, filter: { from: '2015-01-01' } } });
       assert.equal(other.data!.search.edges.length, 4);
       assert.equal(client.readQuery<{ search: Page }>({ query: document, variables })!.search.edges.length, 8);
+      // So is another query text, paged on its own: neither list takes the other's edges.
+      const otherQuery = { ...variables, q: 'council rejects development plan' };
+      const otherOne = await client.query<{ search: Page }>({ query: document, variables: otherQuery });
+      assert.notDeepEqual(ids(otherOne.data!.search), ids(whole).slice(0, 4), 'the two queries rank differently, so a merge would show');
+      await client.query({ query: document, variables: { ...otherQuery, after: otherOne.data!.search.pageInfo.endCursor }, fetchPolicy: 'network-only' });
+      assert.deepEqual(ids(client.readQuery<{ search: Page }>({ query: document, variables: otherQuery })!.search), ids(await search({ ...otherQuery, first: 8 })));
+      assert.deepEqual(ids(client.readQuery<{ search: Page }>({ query: document, variables })!.search), ids(whole));
+      // similar pages the same way, one list per headline.
+      const similarDocument = gql(`query($id: ID!, $first: Int, $after: String) { similar(id: $id, first: $first, after: $after) { ${PAGE} } }`);
+      const similarWhole = async (id: string) => (await data<{ similar: Page }>(`query($id: ID!) { similar(id: $id, first: 8) { ${PAGE} } }`, { id })).similar;
+      const [seedA, seedB] = ids(whole);
+      for (const id of [seedA!, seedB!]) {
+        const first = await client.query<{ similar: Page }>({ query: similarDocument, variables: { id, first: 4 } });
+        await client.query({ query: similarDocument, variables: { id, first: 4, after: first.data!.similar.pageInfo.endCursor }, fetchPolicy: 'network-only' });
+      }
+      const [cachedA, cachedB] = [seedA!, seedB!].map((id) => client.readQuery<{ similar: Page }>({ query: similarDocument, variables: { id, first: 4 } })!.similar);
+      assert.deepEqual(ids(cachedA!), ids(await similarWhole(seedA!)));
+      assert.deepEqual(ids(cachedB!), ids(await similarWhole(seedB!)));
+      assert.notDeepEqual(ids(cachedA!), ids(cachedB!));
     } finally {
       client.stop();
     }
@@ -86,13 +111,14 @@ describeEachDatabase('Front-end API: Relay paging, timeline, near-duplicate coll
   const COLLAPSE_PAGE = 'edges { cursor similarity node { id text publishedOn } duplicates { id text publishedOn } } pageInfo { hasNextPage endCursor }';
   const COLLAPSE_SEARCH = `query($q: String!, $first: Int, $after: String, $mode: SearchMode, $collapse: Boolean) { search(query: $q, first: $first, after: $after, mode: $mode, collapse: $collapse) { ${COLLAPSE_PAGE} } }`;
 
-  /** Full-vector cosine similarity of every pair of the given headlines, straight from the table. */
+  /** Full-vector cosine similarity of every pair of the given headlines, straight from the table; keyed by the ids as given. */
   async function cosines(ids: readonly string[]): Promise<Map<string, number>> {
+    const given = new Map(ids.map((id) => [keyOf(id), id]));
     const { rows } = await sql<{ a: string; b: string; s: number }>`
       select a.id as a, b.id as b, 1 - (a.embedding <=> b.embedding)::float8 as s
       from headlines a join headlines b on a.id < b.id
-      where a.id = any(${ids}::bigint[]) and b.id = any(${ids}::bigint[])`.execute(get().database.db);
-    return new Map(rows.flatMap((r) => [[`${r.a}:${r.b}`, r.s], [`${r.b}:${r.a}`, r.s]]));
+      where a.id = any(${[...given.keys()]}::bigint[]) and b.id = any(${[...given.keys()]}::bigint[])`.execute(get().database.db);
+    return new Map(rows.flatMap((r) => [[`${given.get(r.a)}:${given.get(r.b)}`, r.s], [`${given.get(r.b)}:${given.get(r.a)}`, r.s]]));
   }
 
   /** The invariants of a collapsed list at `threshold`: no two edges that close, every duplicate that close to its edge. */
@@ -112,9 +138,9 @@ describeEachDatabase('Front-end API: Relay paging, timeline, near-duplicate coll
     const original = plain.edges[0]!.node;
     const { rows } = await sql<{ id: string }>`
       insert into headlines (published_on, text, embedding, embedding_reduced)
-      select published_on + 1, text, embedding, embedding_reduced from headlines where id = ${original.id}::bigint
+      select published_on + 1, text, embedding, embedding_reduced from headlines where id = ${keyOf(original.id)}::bigint
       returning id`.execute(get().database.db);
-    const copy = rows[0]!.id;
+    const copy = toGlobalId('Headline', rows[0]!.id);
     const uncollapsed = await search({ q, first: 10, mode: 'SEMANTIC' });
     assert.ok(uncollapsed.edges.some((e) => e.node.id === copy), 'without collapse the copy is an edge of its own');
     const collapsed = (await data<{ search: Page }>(COLLAPSE_SEARCH, { q, first: 10, mode: 'SEMANTIC', collapse: true })).search;
@@ -243,7 +269,7 @@ function timelineTests(get: () => TestDatabase, server: () => ApiServer): void {
     }));
   }
 
-  const simplify = (periods: Period[]) => periods.map((p) => ({ period: p.period, count: p.count, share: p.share, top: p.topHeadline?.id ?? null }));
+  const simplify = (periods: Period[]) => periods.map((p) => ({ period: p.period, count: p.count, share: p.share, top: p.topHeadline ? keyOf(p.topHeadline.id) : null }));
   const assertSame = (actual: ReturnType<typeof simplify>, expected: ReturnType<typeof simplify>, label: string) => {
     assert.deepEqual(actual.map((p) => [p.period, p.count, p.top]), expected.map((p) => [p.period, p.count, p.top]), label);
     for (const [i, p] of actual.entries()) assert.ok(Math.abs(p.share - expected[i]!.share) < 1e-12, `${label}: share of ${p.period}`);

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { QueryEmbedder } from '../src/embedding/query-embedder.ts';
 import { HASH_MODEL_ID } from '../src/embedding/hash-embedder.ts';
 import { toVectorLiteral } from '../src/db/vector-literal.ts';
+import { toGlobalId } from '../src/graphql/global-id.ts';
 import { queryEmbedder, useFixtureServer } from './support/graphql-fixture.ts';
 import { describeEachDatabase } from './support/test-databases.ts';
 import type { GraphqlEdge, GraphqlPage } from './support/graphql-page.ts';
@@ -46,14 +47,16 @@ describeEachDatabase(
       assert.doesNotMatch(JSON.stringify(result.errors), /\bat .*\.(ts|js):\d+|select |from headlines/i, 'no stack traces or SQL');
       return String(result.errors[0]!.extensions?.code);
     }
-    /** Exact top-k by full-vector cosine, straight from the table. */
+    /** A stored key as the API names it. */
+    const globalId = (key: string) => toGlobalId('Headline', key);
+    /** Exact top-k by full-vector cosine, straight from the table (as the API's ids). */
     async function bruteForce(queryText: string, k: number, from?: string, to?: string): Promise<string[]> {
       const q = toVectorLiteral(await embedder.embedQuery(queryText));
       const { rows } = await sql<{ id: string }>`
         select id from headlines
         where published_on >= coalesce(${from ?? null}::date, '-infinity') and published_on <= coalesce(${to ?? null}::date, 'infinity')
         order by embedding <=> ${q}::halfvec(512), id limit ${k}`.execute(get().database.db);
-      return rows.map((r) => r.id);
+      return rows.map((r) => globalId(r.id));
     }
 
     test('pages 1..5 of 10 equal the first 50 of one query, with and without a filter', async () => {
@@ -97,16 +100,39 @@ describeEachDatabase(
       const target = rows[0]!;
       const p = await page(SIMILAR, { id: target.id, first: 10 });
       assert.equal(p.edges.length, 10);
-      assert.ok(!p.edges.some((e) => e.node.id === target.id));
+      assert.ok(!p.edges.some((e) => e.node.id === globalId(target.id)));
       const { rows: nn } = await sql<{ id: string }>`
         select h.id from headlines h, headlines t where t.id = ${target.id}::bigint and h.id <> t.id
         order by h.embedding <=> t.embedding, h.id limit 1`.execute(get().database.db);
-      assert.equal(p.edges[0]!.node.id, nn[0]!.id);
+      assert.equal(p.edges[0]!.node.id, globalId(nn[0]!.id));
+    });
+
+    test('ids: Headline.id is global; headline, similar and similarTimeline take it and the bare keys of earlier versions, whose similar cursors carry over', async () => {
+      const { rows } = await sql<{ id: string; text: string }>`select id::text, text from headlines order by id limit 1 offset 321`.execute(get().database.db);
+      const key = rows[0]!.id;
+      const HEADLINE = 'query($id: ID!) { headline(id: $id) { id text } }';
+      const byKey = (await gql(HEADLINE, { id: key })).data as { headline: { id: string; text: string } };
+      assert.deepEqual({ ...byKey.headline }, { id: globalId(key), text: rows[0]!.text });
+      assert.deepEqual((await gql(HEADLINE, { id: globalId(key) })).data, byKey);
+      const legacy = await page(SIMILAR, { id: key, first: 5 });
+      const global = await page(SIMILAR, { id: globalId(key), first: 5 });
+      assert.deepEqual(global, legacy);
+      // A link saved with the bare key pages on with the global id, and the reverse.
+      const next = await page(SIMILAR, { id: globalId(key), first: 5, after: legacy.pageInfo.endCursor });
+      const whole = await page(SIMILAR, { id: key, first: 10 });
+      assert.deepEqual([...legacy.edges, ...next.edges].map((e) => e.node.id), whole.edges.map((e) => e.node.id));
+      const TIMELINE = 'query($id: ID!) { similarTimeline(id: $id, top: 50) { period count topHeadline { id } } }';
+      assert.deepEqual((await gql(TIMELINE, { id: globalId(key) })).data, (await gql(TIMELINE, { id: key })).data);
+      // Another type's id, or a Headline id with no key in it, is refused like any malformed id.
+      for (const id of [Buffer.from(`SearchEdge:${key}`).toString('base64url'), Buffer.from('Headline:x').toString('base64url'), `${globalId(key)}==`]) {
+        assert.equal(await errorCode(HEADLINE, { id }), 'BAD_USER_INPUT', id);
+        assert.equal(await errorCode(SIMILAR, { id }), 'BAD_USER_INPUT', id);
+      }
     });
 
     test('headline(id), stats', async () => {
       const one = await gql(`{ headline(id: "1") { id text publishedOn } }`);
-      assert.equal((one.data as { headline: { id: string } }).headline.id, '1');
+      assert.equal((one.data as { headline: { id: string } }).headline.id, globalId('1'));
       const missing = await gql(`{ headline(id: "999999999") { id } }`);
       assert.equal(missing.errors, undefined);
       assert.equal((missing.data as { headline: null }).headline, null);
@@ -139,6 +165,7 @@ describeEachDatabase(
         [SIMILAR, { id: 'abc' }, 'BAD_USER_INPUT'],
         [SIMILAR, { id: '-5' }, 'BAD_USER_INPUT'],
         [SIMILAR, { id: '999999999' }, 'NOT_FOUND'],
+        [SIMILAR, { id: toGlobalId('Headline', '999999999') }, 'NOT_FOUND'],
       ];
       for (const [query, variables, code] of cases) assert.equal(await errorCode(query, variables), code, JSON.stringify(variables).slice(0, 80));
       assert.equal(await errorCode(`{ search(query: "x", filter: { from: "2003-13-01" }) { edges { cursor } } }`, {}), 'BAD_USER_INPUT');

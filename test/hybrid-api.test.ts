@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import { buildSchema } from 'graphql';
 import { sql } from 'kysely';
 import { toVectorLiteral } from '../src/db/vector-literal.ts';
+import { toGlobalId } from '../src/graphql/global-id.ts';
 import type { QueryEmbedder } from '../src/embedding/query-embedder.ts';
 import { normalizeText } from '../src/embedding/normalize-text.ts';
 import { DEFAULT_SEARCH_MODE } from '../src/shared/search-mode.ts';
@@ -98,7 +99,7 @@ describeEachDatabase(
           const edges = (await page({ q: query, first: 40, filter, mode })).edges;
           const rows = await viaSql(fn, query, 40, filter);
           const label = `${mode} ${query} ${JSON.stringify(filter)}`;
-          assert.deepEqual(edges.map((e) => e.node.id), rows.map((r) => r.id), label);
+          assert.deepEqual(edges.map((e) => e.node.id), rows.map((r) => toGlobalId('Headline', r.id)), label);
           edges.forEach((e, i) => {
             assert.ok(Math.abs(e.score - rows[i]!.score) <= 1e-6, label);
             assert.ok(Math.abs(e.similarity - rows[i]!.similarity) <= 1e-6, label);

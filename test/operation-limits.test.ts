@@ -32,6 +32,18 @@ test('cost: search and similar count first (default 10, literal, variable, varia
   assert.equal(measure('{ search(query: "x", first: 2.5) { edges { cursor } } }').cost, 0);
 });
 
+test('cost: node 1; nodes 1 per id (literal list, variable, a single id coerced to a list), a list past 100 counted as 100', () => {
+  assert.equal(measure('{ node(id: "x") { id } }').cost, 1);
+  assert.equal(measure('{ nodes(ids: ["a", "b", "c"]) { id } }').cost, 3);
+  assert.equal(measure('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: Array.from({ length: 40 }, (_, i) => String(i)) }).cost, 40);
+  assert.equal(measure('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: 'one' }).cost, 1);
+  assert.equal(measure('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: Array.from({ length: 5000 }, (_, i) => String(i)) }).cost, 100);
+  // Eleven aliased lists of 100 are over the default budget of 1,000: refused before any work.
+  const eleven = `{ ${Array.from({ length: 11 }, (_, i) => `n${i}: nodes(ids: [${Array.from({ length: 100 }, (_, j) => `"${j}"`).join(', ')}]) { id }`).join(' ')} }`;
+  assert.equal(measure(eleven).cost, 1100);
+  assert.throws(() => checkOperationLimits({ query: eleven }, { ...limits, maxTokens: 100_000, maxAliases: 100 }), (e: unknown) => isAppError(e) && /cost 1,100 \(limit 1,000\).*nodes: 1 per id/.test(e.message));
+});
+
 /** A cursor as the service writes it, continuing after `rank`. */
 const cursorAt = (rank: number) => encodeCursor({ rank, score: 0.5, similarity: 0.5, id: '1' }, 'any-search');
 

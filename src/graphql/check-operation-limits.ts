@@ -39,7 +39,7 @@ export const readDocument: ReadDocument = (query, maxTokens) => {
 
 const COST_RULE =
   `search and similar: ${COST.ranking} + \`first\` + the rank \`after\` continues from / ${COST.skippedRowsPerUnit} (collapse: ${COST.ranking} + \`first\` + ${COST.collapse}); ` +
-  `timeline and similarTimeline: ${COST.ranking} + \`top\`² / ${COST.timelineTopSquaredPerUnit.toLocaleString('en-US')} (+ ${COST.dayBuckets} for DAY); stats: ${COST.stats}; headline: ${COST.headline} (docs/api-limits.md)`;
+  `timeline and similarTimeline: ${COST.ranking} + \`top\`² / ${COST.timelineTopSquaredPerUnit.toLocaleString('en-US')} (+ ${COST.dayBuckets} for DAY); stats: ${COST.stats}; headline and node: ${COST.headline}; nodes: ${COST.headline} per id; suggest: ${COST.suggest} (docs/api-limits.md)`;
 const format = (n: number) => (Number.isFinite(n) ? n.toLocaleString('en-US') : 'unbounded');
 
 /**

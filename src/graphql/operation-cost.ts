@@ -1,7 +1,7 @@
 import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { cursorRank } from '../search/cursor.ts';
-import { MAX_DEPTH, MAX_FIRST, MAX_TIMELINE_TOP } from '../search/validate-search-input.ts';
+import { MAX_DEPTH, MAX_FIRST, MAX_NODES, MAX_TIMELINE_TOP } from '../search/validate-search-input.ts';
 import { apiSchema } from './api-schema.ts';
 
 /**
@@ -20,6 +20,7 @@ export const COST = Object.freeze({
   /** `bucket: DAY`: a period per day of the corpus (thousands), each with its best headline. */
   dayBuckets: 50,
   stats: 10,
+  /** `headline` and `node`: one row by key; `nodes` pays it per id. */
   headline: 1,
   /** Completions are an index range on the word list, never a ranking: a search box sends one per pause in typing. */
   suggest: 2,
@@ -50,7 +51,11 @@ const rootFieldEstimator: ComplexityEstimator = ({ type, field, args }) => {
     case 'stats':
       return COST.stats;
     case 'headline':
+    case 'node':
       return COST.headline;
+    case 'nodes':
+      // A list past MAX_NODES is refused by the service; it is charged as the longest accepted.
+      return COST.headline * Math.min(Array.isArray(args.ids) ? args.ids.length : 1, MAX_NODES);
     case 'suggest':
       return COST.suggest;
     default:

@@ -7,6 +7,7 @@ import { correctedQuery } from '../db/corrected-query.ts';
 import { suggestTerms } from '../db/suggest-terms.ts';
 import { corpusStats } from '../db/corpus-stats.ts';
 import { findHeadline } from '../db/find-headline.ts';
+import { findHeadlines } from '../db/find-headlines.ts';
 import { similarHeadlines } from '../db/similar-headlines.ts';
 import { nearDuplicatePairs } from '../db/near-duplicate-pairs.ts';
 import { semanticTimeline, similarTimeline } from '../db/timeline-repository.ts';
@@ -20,7 +21,7 @@ import { DEFAULT_SEARCH_MODE, type SearchMode } from '../shared/search-mode.ts';
 import type { CorpusStats, DateRange, HeadlineRow, ScoredHeadline, SearchPage } from '../shared/search-types.ts';
 import type { TimelineBucket, TimelinePeriod } from '../shared/timeline-types.ts';
 import type { Suggestion } from '../shared/suggestion.ts';
-import { MAX_DEPTH, validateFirst, validateId, validatePrefix, validateQuery, validateRange, validateSuggestFirst, validateTop } from './validate-search-input.ts';
+import { isHeadlineKey, MAX_DEPTH, validateFirst, validateId, validateNodeCount, validatePrefix, validateQuery, validateRange, validateSuggestFirst, validateTop } from './validate-search-input.ts';
 
 export interface PageRequest {
   readonly mode?: SearchMode | null;
@@ -135,6 +136,18 @@ export class SearchService {
   async headline(id: string): Promise<HeadlineRow | null> {
     validateId(id);
     return this.db('find_headline', () => findHeadline(this.deps.db, id));
+  }
+
+  /**
+   * The headlines with these keys, in the order asked: null where a key is null (an id that
+   * names no headline) or nothing is stored under it. One statement for the whole list.
+   */
+  async headlines(keys: ReadonlyArray<string | null>): Promise<Array<HeadlineRow | null>> {
+    validateNodeCount(keys.length);
+    const wanted = [...new Set(keys.filter((k): k is string => k !== null && isHeadlineKey(k)))];
+    const rows = wanted.length === 0 ? [] : await this.db('find_headlines', () => findHeadlines(this.deps.db, wanted));
+    const byKey = new Map(rows.map((row) => [row.id, row]));
+    return keys.map((key) => (key === null ? null : (byKey.get(key) ?? null)));
   }
 
   async stats(): Promise<CorpusStats> {

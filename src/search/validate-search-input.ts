@@ -70,7 +70,20 @@ export function validateRange(filter: { from?: string | null; to?: string | null
   return { from, to };
 }
 
+/** A headline's key as stored: a positive int8, in decimal. */
+export function isHeadlineKey(key: string): boolean {
+  return /^[1-9]\d{0,18}$/.test(key) && BigInt(key) <= 9223372036854775807n;
+}
+
 export function validateId(id: string): string {
-  if (!/^[1-9]\d{0,18}$/.test(id) || BigInt(id) > 9223372036854775807n) throw bad(`\`id\` must be a headline id (a positive integer); got ${JSON.stringify(id.slice(0, 40))}.`);
+  if (!isHeadlineKey(id)) throw bad(`\`id\` must be a headline id as this API returns it (Headline.id); got ${JSON.stringify(id.slice(0, 40))}.`);
   return id;
+}
+
+/** Most ids one `nodes` takes: a page's worth, fetched in one statement. */
+export const MAX_NODES = 100;
+
+export function validateNodeCount(count: number): number {
+  if (count > MAX_NODES) throw bad(`\`ids\` holds ${count} ids; the limit is ${MAX_NODES}.`);
+  return count;
 }

@@ -5,6 +5,7 @@ import {
   getNamedType,
   isEnumType,
   isInputObjectType,
+  isInterfaceType,
   isLeafType,
   isNonNullType,
   isObjectType,
@@ -70,7 +71,7 @@ function argument(field: string, args: readonly GraphQLArgument[], type: GraphQL
 /** The smallest selection that makes the field valid: its first field without required arguments, down to a leaf. */
 function selection(type: GraphQLOutputType, depth: number): string {
   const named = getNamedType(type);
-  if (isLeafType(named) || depth > 4 || !isObjectType(named)) return '';
+  if (isLeafType(named) || depth > 4 || !(isObjectType(named) || isInterfaceType(named))) return '';
   const first = Object.values(named.getFields()).find((f) => f.args.every((a) => !isNonNullType(a.type)))!;
   return ` { ${first.name}${selection(first.type, depth + 1)} }`;
 }

@@ -40,7 +40,19 @@ export type Query = {
   timeline: Array<TimelineBucket>;
   /** The timeline of the headlines closest to headline `id` (itself excluded): this story over time. */
   similarTimeline: Array<TimelineBucket>;
+  /** The headline with this id (Headline.id; the bare numeric ids of earlier versions work too); null when none is stored. */
   headline?: Maybe<Headline>;
+  /**
+   * The object with this global id (Relay's object identification: what a fragment with
+   * @refetchable refetches by). Null when the id is malformed, of another type, or names
+   * nothing stored: never an error.
+   */
+  node?: Maybe<Node>;
+  /**
+   * The objects with these global ids, in the order given, each null where `node` would be.
+   * At most 100 ids, fetched together.
+   */
+  nodes: Array<Maybe<Node>>;
   /**
    * Completions of what has been typed, for a search box: the corpus's own words and
    * two-word names that start with the prefix's last word or last two words (words typed
@@ -92,6 +104,16 @@ export type QueryHeadlineArgs = {
 };
 
 
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
 export type QuerySuggestArgs = {
   prefix: Scalars['String']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -130,8 +152,17 @@ export type HeadlineFilter = {
   to?: InputMaybe<Scalars['Date']['input']>;
 };
 
-export type Headline = {
+/**
+ * An object with a global id: opaque, unique across types, stable, and accepted by `node` and
+ * `nodes` to fetch the object again.
+ */
+export type Node = {
+  id: Scalars['ID']['output'];
+};
+
+export type Headline = Node & {
   __typename?: 'Headline';
+  /** Global id (see Node); also what `headline`, `similar` and `similarTimeline` take. */
   id: Scalars['ID']['output'];
   text: Scalars['String']['output'];
   publishedOn: Scalars['Date']['output'];
@@ -269,6 +300,10 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Node: ( HeadlineRow );
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -283,6 +318,7 @@ export type ResolversTypes = {
   TimelineBucket: ResolverTypeWrapper<Omit<TimelineBucket, 'topHeadline'> & { topHeadline?: Maybe<ResolversTypes['Headline']> }>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   HeadlineFilter: HeadlineFilter;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   Headline: ResolverTypeWrapper<HeadlineRow>;
   SearchResults: ResolverTypeWrapper<Omit<SearchResults, 'edges'> & { edges: Array<ResolversTypes['SearchEdge']> }>;
   Suggestion: ResolverTypeWrapper<Suggestion>;
@@ -302,6 +338,7 @@ export type ResolversParentTypes = {
   TimelineBucket: Omit<TimelineBucket, 'topHeadline'> & { topHeadline?: Maybe<ResolversParentTypes['Headline']> };
   Float: Scalars['Float']['output'];
   HeadlineFilter: HeadlineFilter;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   Headline: HeadlineRow;
   SearchResults: Omit<SearchResults, 'edges'> & { edges: Array<ResolversParentTypes['SearchEdge']> };
   Suggestion: Suggestion;
@@ -320,6 +357,8 @@ export type QueryResolvers<ContextType = GraphqlContext, ParentType extends Reso
   timeline?: Resolver<Array<ResolversTypes['TimelineBucket']>, ParentType, ContextType, RequireFields<QueryTimelineArgs, 'query' | 'bucket' | 'top'>>;
   similarTimeline?: Resolver<Array<ResolversTypes['TimelineBucket']>, ParentType, ContextType, RequireFields<QuerySimilarTimelineArgs, 'id' | 'bucket' | 'top'>>;
   headline?: Resolver<Maybe<ResolversTypes['Headline']>, ParentType, ContextType, RequireFields<QueryHeadlineArgs, 'id'>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   suggest?: Resolver<Array<ResolversTypes['Suggestion']>, ParentType, ContextType, RequireFields<QuerySuggestArgs, 'prefix' | 'first'>>;
   stats?: Resolver<ResolversTypes['CorpusStats'], ParentType, ContextType>;
 };
@@ -331,10 +370,15 @@ export type TimelineBucketResolvers<ContextType = GraphqlContext, ParentType ext
   topHeadline?: Resolver<Maybe<ResolversTypes['Headline']>, ParentType, ContextType>;
 };
 
+export type NodeResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
+  __resolveType: TypeResolveFn<'Headline', ParentType, ContextType>;
+};
+
 export type HeadlineResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Headline'] = ResolversParentTypes['Headline']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   publishedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type SearchResultsResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['SearchResults'] = ResolversParentTypes['SearchResults']> = {
@@ -378,6 +422,7 @@ export type Resolvers<ContextType = GraphqlContext> = {
   Date?: GraphQLScalarType;
   Query?: QueryResolvers<ContextType>;
   TimelineBucket?: TimelineBucketResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   Headline?: HeadlineResolvers<ContextType>;
   SearchResults?: SearchResultsResolvers<ContextType>;
   Suggestion?: SuggestionResolvers<ContextType>;
