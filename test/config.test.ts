@@ -143,3 +143,15 @@ test('read replicas: DATABASE_READ_URLS split on commas, lag bound and check int
     },
   );
 });
+
+test('CACHE_MAX_AGE_*: seconds a shared cache may keep each group of root fields; stats short by default, 0 allowed, nonsense named', () => {
+  assert.deepEqual(parseConfig({}).cacheMaxAge, { search: 300, timeline: 300, suggest: 300, headline: 3600, stats: 5 });
+  assert.deepEqual(
+    parseConfig({ CACHE_MAX_AGE_SEARCH: '60', CACHE_MAX_AGE_TIMELINE: '0', CACHE_MAX_AGE_SUGGEST: '30', CACHE_MAX_AGE_HEADLINE: '86400', CACHE_MAX_AGE_STATS: '1' }).cacheMaxAge,
+    { search: 60, timeline: 0, suggest: 30, headline: 86400, stats: 1 },
+  );
+  assert.throws(
+    () => parseConfig({ CACHE_MAX_AGE_SEARCH: '-1', CACHE_MAX_AGE_STATS: '5s' }),
+    (error: unknown) => isAppError(error, 'CONFIG_INVALID') && /CACHE_MAX_AGE_SEARCH/.test(error.message) && /CACHE_MAX_AGE_STATS/.test(error.message),
+  );
+});

@@ -168,9 +168,9 @@ describeEachDatabase('operation limits over HTTP', (get) => {
       assert.match(answer.errors![0]!.message, message);
       assert.equal(answer.data, undefined);
     }
-    // A hash-only persisted query has no document to measure; they are off.
+    // A hash no one registered has no document to measure or run (test/http-caching.test.ts has registered ones).
     const persisted = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } }, variables: { q: 'floods' } });
-    assert.equal(persisted.body.errors?.[0]?.extensions?.code, 'PERSISTED_QUERY_NOT_SUPPORTED');
+    assert.equal(persisted.body.errors?.[0]?.extensions?.code, 'PERSISTED_QUERY_NOT_FOUND');
     assert.deepEqual({ embeds: embedder.calls, queries }, before, 'no embedding and no database query for refused operations');
 
     const ok = await post({ query: SEARCH, variables: { q: 'floods', first: 100 } });

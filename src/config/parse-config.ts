@@ -75,9 +75,17 @@ export interface Config {
   readonly corsOrigins: readonly string[] | '*';
   /** Longest a client may take to send a whole request (headers and body). */
   readonly requestTimeoutMs: number;
+  /**
+   * Seconds a shared cache (a CDN, a proxy) may keep an anonymous answer, by the root fields
+   * it comes from (CacheMaxAges in src/graphql checks this shape); 0: never (`no-store`).
+   */
+  readonly cacheMaxAge: { readonly search: number; readonly timeline: number; readonly suggest: number; readonly headline: number; readonly stats: number };
 }
 
 const GRAPHQL_IDES = ['local', 'apollo', 'off'] as const;
+
+/** A year: the furthest freshness HTTP/1.1 advised a server to promise (RFC 2616, Expires). */
+const MAX_AGE_LIMIT = 31_536_000;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -190,6 +198,14 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     searchExactScanRows: optionalInteger('SEARCH_EXACT_SCAN_ROWS', 0, 1_000_000_000),
     collapseSimilarity: fraction('COLLAPSE_SIMILARITY', 0.95),
     ...apiProtection(value, integer, boolean, problems),
+    cacheMaxAge: Object.freeze({
+      search: integer('CACHE_MAX_AGE_SEARCH', 300, 0, MAX_AGE_LIMIT),
+      timeline: integer('CACHE_MAX_AGE_TIMELINE', 300, 0, MAX_AGE_LIMIT),
+      suggest: integer('CACHE_MAX_AGE_SUGGEST', 300, 0, MAX_AGE_LIMIT),
+      headline: integer('CACHE_MAX_AGE_HEADLINE', 3600, 0, MAX_AGE_LIMIT),
+      // Short: it is what an operator watches while loading, and it carries the replicas' lag.
+      stats: integer('CACHE_MAX_AGE_STATS', 5, 0, MAX_AGE_LIMIT),
+    }),
   };
 
   if (problems.length > 0) {

@@ -11,11 +11,14 @@ import { corsMiddleware } from './cors-middleware.ts';
 import { countBodyErrors } from './count-body-errors.ts';
 import { handleClientErrors } from './handle-client-errors.ts';
 import { operationLimitsMiddleware } from './operation-limits-middleware.ts';
+import { PersistedQueryStore } from './persisted-query-store.ts';
 import { rateLimitMiddleware } from './rate-limit-middleware.ts';
 import { createRejections } from './rejections.ts';
 import { requestLogger } from './request-logger.ts';
 
 const DOCUMENT_STORE_BYTES = 8 * 2 ** 20;
+/** Registered persisted-query texts (each passed the limits); the least recently used go first. */
+const PERSISTED_QUERY_BYTES = 4 * 2 ** 20;
 
 /** The part of the configuration that shapes how the API faces its clients. */
 export type ApiSettings = Pick<
@@ -31,7 +34,7 @@ export interface ApiProtection {
   >;
   /** /graphql handlers before the body is read: request log, CORS, rate limit. */
   readonly beforeBody: RequestHandler[];
-  /** /graphql handlers after the body is read: the operation limits. */
+  /** /graphql handlers after the body is read: the operation limits (persisted queries resolved). */
   readonly afterBody: RequestHandler[];
   /** Runs the GraphQL handler inside a concurrency slot, held until its execution ends. */
   guarded(handler: RequestHandler): RequestHandler;
@@ -44,11 +47,13 @@ export interface ApiProtection {
 /**
  * Everything that keeps the public API standing under abuse, in the order a request
  * meets it: Node's timeouts for slow senders; CORS; the per-client rate limit; the 64 kB
- * body limit; operation limits (before Apollo parses); the concurrency guard (before
- * execution). Each refusal is cheap, coded, logged and counted by reason.
+ * body limit; operation limits (before Apollo parses; a persisted query's hash resolved to
+ * its document first); the concurrency guard (before execution). Each refusal is cheap,
+ * coded, logged and counted by reason.
  */
 export function createApiProtection(settings: ApiSettings, registry: client.Registry, logger: Logger): ApiProtection {
   const rejections = createRejections(registry);
+  const persistedQueries = new PersistedQueryStore(PERSISTED_QUERY_BYTES);
   const guard = new ConcurrencyGuard(settings.concurrency);
   new client.Gauge({
     name: 'headline_search_operations',
@@ -74,8 +79,8 @@ export function createApiProtection(settings: ApiSettings, registry: client.Regi
       hideSchemaDetailsFromClientErrors: settings.production,
       csrfPrevention: true,
       allowBatchedHttpRequests: false,
-      // A hash-only request carries no document to measure, so persisted queries would bypass the limits.
-      persistedQueries: false,
+      // A hash-only request is measured as the document its hash resolves to (operationLimitsMiddleware).
+      persistedQueries: { cache: persistedQueries.apolloCache },
       documentStore: boundedDocumentStore(DOCUMENT_STORE_BYTES),
     },
     beforeBody: [
@@ -83,7 +88,7 @@ export function createApiProtection(settings: ApiSettings, registry: client.Regi
       corsMiddleware(settings.corsOrigins),
       ...(settings.rateLimit.perMinute > 0 ? [rateLimitMiddleware(settings.rateLimit, rejections)] : []),
     ],
-    afterBody: [operationLimitsMiddleware(settings.operationLimits, rejections)],
+    afterBody: [operationLimitsMiddleware(settings.operationLimits, rejections, persistedQueries)],
     guarded: (handler) => guard.guard(rejections, handler),
     countErrors: countBodyErrors(rejections),
     guard,

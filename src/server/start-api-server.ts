@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import compression from 'compression';
 import express from 'express';
 import { parseConfig, type Config } from '../config/parse-config.ts';
 import type { Database } from '../db/open-database.ts';
@@ -19,14 +20,18 @@ import { resolvers } from '../graphql/resolvers.ts';
 import type { Logger } from '../logger.ts';
 import { SearchService } from '../search/search-service.ts';
 import { createApiProtection, type ApiSettings } from './api-protection.ts';
+import { cachePolicyPlugins } from './cache-policy-plugins.ts';
 import { cancelOnHangUp } from './cancel-on-hang-up.ts';
 import { jsonErrors } from './json-errors.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createReadinessProbe } from './readiness-probe.ts';
 import { requestIdContext } from './request-id-context.ts';
+import { sharedCacheDefaults } from './shared-cache-defaults.ts';
 import { mountWebPages } from './web-pages.ts';
 
 const BODY_LIMIT = '64kb';
+/** Smaller answers (a health check, a short error) go as they are: compressing them would save less than it costs. */
+const COMPRESSION_THRESHOLD = '1kb';
 
 export interface ApiServerDeps {
   readonly database: Database;
@@ -41,7 +46,7 @@ export interface ApiServerDeps {
   readonly settings?: ServerSettings;
 }
 
-export type ServerSettings = ApiSettings & Pick<Config, 'collapseSimilarity' | 'graphqlIde'>;
+export type ServerSettings = ApiSettings & Pick<Config, 'collapseSimilarity' | 'graphqlIde' | 'cacheMaxAge'>;
 
 export interface ApiServer {
   readonly url: string;
@@ -73,15 +78,15 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     stopOnTerminationSignals: false,
     formatError: createFormatError((error) => deps.logger.error(`unexpected error: ${describeError(error)}`, { reqId: requestIdContext.current() }), { hideSchemaDetails: settings.production }),
     // Apollo's own landing page loads its sandbox from a CDN: only on request (GRAPHQL_IDE=apollo).
-    // No field has cache hints, so Apollo's cache-control plugin would only wrap every
-    // resolver to work out `no-store`: that header is set directly instead.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), noStorePlugin, metricsPlugin(metrics, new Set(schema.rootFields)), ...(settings.graphqlIde === 'apollo' ? [] : [ApolloServerPluginLandingPageDisabled()])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...cachePolicyPlugins(settings.cacheMaxAge), metricsPlugin(metrics, new Set(schema.rootFields)), ...(settings.graphqlIde === 'apollo' ? [] : [ApolloServerPluginLandingPageDisabled()])],
     ...protection.apolloOptions,
   });
   await apollo.start();
 
   app.disable('x-powered-by');
   protection.attach(app, httpServer);
+  // gzip or br as the client accepts (Vary: Accept-Encoding), for every route.
+  app.use(compression({ threshold: COMPRESSION_THRESHOLD }));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -94,7 +99,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   mountWebPages(app, settings.graphqlIde);
-  app.use('/graphql', ...protection.beforeBody, express.json({ limit: BODY_LIMIT }), ...protection.afterBody, requestIdContext.middleware, protection.guarded(cancelOnHangUp(expressMiddleware(apollo, { context: async () => ({ search }) }))));
+  app.use('/graphql', sharedCacheDefaults, ...protection.beforeBody, express.json({ limit: BODY_LIMIT }), ...protection.afterBody, requestIdContext.middleware, protection.guarded(cancelOnHangUp(expressMiddleware(apollo, { context: async () => ({ search }) }))));
   app.use(protection.countErrors);
   app.use(jsonErrors(deps.logger, BODY_LIMIT));
 
@@ -122,17 +127,6 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     close: () => apollo.stop(),
   };
 }
-
-/** What Apollo's cache-control plugin answers when no field carries a cache hint. */
-const noStorePlugin: ApolloServerPlugin<GraphqlContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response }) {
-        if (!response.http.headers.has('cache-control')) response.http.headers.set('cache-control', 'no-store');
-      },
-    };
-  },
-};
 
 /** Requests by root field (a fixed set), never by the operation name the client wrote. */
 function metricsPlugin(metrics: Metrics, rootFields: ReadonlySet<string>): ApolloServerPlugin<GraphqlContext> {
