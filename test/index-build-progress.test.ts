@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { buildHnswIndex } from '../src/db/build-hnsw-index.ts';
 import { DEFAULT_HNSW_PARAMS } from '../src/db/hnsw-index.ts';
 import { toVectorLiteral } from '../src/db/vector-literal.ts';
+import { planIndexBuildMemory } from '../src/db/plan-index-build-memory.ts';
 import type { IndexBuildProgress } from '../src/db/watch-index-build.ts';
 import { describeIndexProgress } from '../src/ingest/describe-index-progress.ts';
 import type { IngestProgress } from '../src/ingest/ingest.ts';
@@ -61,6 +62,21 @@ test('describeIndexProgress: phase, tuples, elapsed time and an ETA from the rat
   assert.equal(describeIndexProgress({ phase: 'building index', tuplesDone: null, tuplesTotal: null, elapsedSeconds: 4.4 }), 'building index | 4 s');
   // No tuple done yet: no rate, so no ETA.
   assert.equal(describeIndexProgress({ ...p, tuplesDone: 0 }), 'building index: loading tuples | 0 of 1000 tuples (0.0%) | 10 s');
+  // On Citus: the shards built so far, the tuples summed over the shards.
+  assert.equal(describeIndexProgress({ ...p, shards: { done: 1, total: 4 } }), 'building index: loading tuples | shards 1 of 4 built | 250 of 1000 tuples (25.0%) | 10 s | ETA 30 s');
+});
+
+test('planIndexBuildMemory: the shard builds a worker runs at once share the budget, each with at least 64 MB', () => {
+  assert.deepEqual(planIndexBuildMemory(1024, 1, 4), { concurrentBuilds: 1, perBuildMb: 1024 });
+  assert.deepEqual(planIndexBuildMemory(1024, 4, 4), { concurrentBuilds: 4, perBuildMb: 256 });
+  // No more at once than the worker has shards, nor than leave each 64 MB.
+  assert.deepEqual(planIndexBuildMemory(1024, 8, 2), { concurrentBuilds: 2, perBuildMb: 512 });
+  assert.deepEqual(planIndexBuildMemory(200, 8, 8), { concurrentBuilds: 3, perBuildMb: 66 });
+  assert.deepEqual(planIndexBuildMemory(64, 8, 8), { concurrentBuilds: 1, perBuildMb: 64 });
+  for (const [budget, wanted, shards] of [[100, 3, 5], [4096, 64, 16], [65, 2, 2]] as const) {
+    const plan = planIndexBuildMemory(budget, wanted, shards);
+    assert.ok(plan.perBuildMb * plan.concurrentBuilds <= budget);
+  }
 });
 
 test('log progress: the load\'s last counts, then index lines at each new phase and otherwise no more often than the interval', async () => {

@@ -8,6 +8,8 @@ const run = promisify(execFile);
 export interface CitusCluster {
   /** postgres://…@127.0.0.1:PORT/DB of the coordinator. */
   readonly url: string;
+  /** The workers' own databases, for what only a worker can tell (e.g. a probe in a test). */
+  readonly workerUrls: readonly string[];
   stop(node: string): Promise<void>;
   start(node: string): Promise<void>;
   destroy(): Promise<void>;
@@ -39,8 +41,10 @@ export async function createCitusCluster(workers = 2): Promise<CitusCluster> {
     const out = await script('create', dir, String(workers));
     const url = /COORDINATOR_URL=(\S+)/.exec(out)?.[1];
     if (!url) throw new Error(`scripts/citus-cluster.sh printed no COORDINATOR_URL:\n${out}`);
+    const workerUrls = /WORKER_URLS=(\S*)/.exec(out)?.[1]?.split(',').filter(Boolean) ?? [];
     return {
       url,
+      workerUrls,
       stop: async (node) => void (await script('stop', dir, node)),
       start: async (node) => void (await script('start', dir, node)),
       destroy: async () => {

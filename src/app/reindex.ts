@@ -3,6 +3,7 @@ import { buildHnswIndex, rebuildHnswIndex, type HnswBuildOptions } from '../db/b
 import { hnswIndexExists, type HnswParams } from '../db/hnsw-index.ts';
 import { loadProjection } from '../db/projection-repository.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
+import { createProgressReporter } from '../ingest/progress-reporter.ts';
 import type { Logger } from '../logger.ts';
 import { withMigratedDatabase } from './with-database.ts';
 
@@ -10,6 +11,8 @@ export interface ReindexOptions {
   /** Used only when the index is missing and is built afresh. */
   readonly hnsw: HnswParams;
   readonly hnswBuild: HnswBuildOptions;
+  /** The build's progress, as ingest reports its own (default: none). */
+  readonly progress?: 'tty' | 'log' | 'quiet';
 }
 
 export interface ReindexResult {
@@ -25,8 +28,14 @@ export function reindex(config: Config, logger: Logger, options: ReindexOptions)
     if (!stored) throw new AppError(ErrorCode.NOT_FOUND, 'Nothing to index: no headlines have been ingested yet.');
     const started = performance.now();
     const exists = await hnswIndexExists(database.db);
-    if (exists) await rebuildHnswIndex(database, options.hnswBuild);
-    else await buildHnswIndex(database, stored.projection.dimensions, options.hnsw, options.hnswBuild);
+    const reporter = createProgressReporter(options.progress ?? 'quiet', (line) => logger.info(line));
+    const onProgress = options.progress && options.progress !== 'quiet' ? (p: Parameters<typeof reporter.index>[0]) => reporter.index(p) : undefined;
+    try {
+      if (exists) await rebuildHnswIndex(database, options.hnswBuild, onProgress);
+      else await buildHnswIndex(database, stored.projection.dimensions, options.hnsw, options.hnswBuild, onProgress);
+    } finally {
+      reporter.stop();
+    }
     return { built: !exists, seconds: (performance.now() - started) / 1000 };
   });
 }

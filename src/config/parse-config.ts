@@ -29,6 +29,8 @@ export interface Config {
   readonly embeddedDbPort: number;
   /** Most headlines an ingest may leave in the embedded database (its HNSW graph must fit in PGlite's memory). */
   readonly embeddedMaxHeadlines: number;
+  /** maintenance_work_mem for HNSW builds on one database host, in MB; on Citus shared by the shard builds a worker runs at once. */
+  readonly hnswBuildMemoryMb: number;
   readonly logLevel: LogLevel;
   /** Runtime for the Universal Sentence Encoder; auto prefers ONNX Runtime, then native TensorFlow, then wasm. */
   readonly embedBackend: BackendRequest;
@@ -185,6 +187,8 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     port: port('PORT', 4000),
     embeddedDbPort: port('EMBEDDED_DB_PORT', 5433),
     embeddedMaxHeadlines: integer('EMBEDDED_MAX_HEADLINES', EMBEDDED_MAX_HEADLINES, 1, 1_000_000_000),
+    // One server's build has had 1 GB; maintenance_work_mem cannot pass 2 TB.
+    hnswBuildMemoryMb: integer('HNSW_BUILD_MEMORY_MB', 1024, 64, 2_097_151),
     logLevel: logLevelRaw as LogLevel,
     embedBackend: embedBackend as BackendRequest,
     embedModel: embedModel as ModelName,

@@ -2,7 +2,9 @@ import { sql, type Kysely } from 'kysely';
 import { dropInterruptedIndexBuilds } from './drop-interrupted-index-builds.ts';
 import { createHnswIndexStatement, HNSW_INDEX_NAME, type HnswParams } from './hnsw-index.ts';
 import { headlinesDistributed } from './headlines-distributed.ts';
+import { headlinesShardsPerWorker } from './headlines-shards-per-worker.ts';
 import type { Database } from './open-database.ts';
+import { planIndexBuildMemory } from './plan-index-build-memory.ts';
 import { watchIndexBuild, type IndexBuildListener } from './watch-index-build.ts';
 
 export interface HnswBuildOptions {
@@ -12,9 +14,18 @@ export interface HnswBuildOptions {
    * for the cores. A bigger database host wants its cores − 1.
    */
   readonly workers: number;
+  /**
+   * maintenance_work_mem for builds on one database host, in MB (HNSW_BUILD_MEMORY_MB). A
+   * server's build gets all of it (its parallel workers share it); on Citus the shard builds
+   * a worker runs at once share it. PGlite always builds with 256 MB.
+   */
+  readonly memoryMb?: number;
+  /** On Citus: shard builds a worker runs at once, fewer when the memory would not go round (planIndexBuildMemory). */
+  readonly shardBuildsPerWorker?: number;
 }
 
-export const DEFAULT_HNSW_BUILD: HnswBuildOptions = Object.freeze({ workers: 1 });
+export const DEFAULT_HNSW_BUILD_MEMORY_MB = 1024;
+export const DEFAULT_HNSW_BUILD: HnswBuildOptions = Object.freeze({ workers: 1, memoryMb: DEFAULT_HNSW_BUILD_MEMORY_MB, shardBuildsPerWorker: 1 });
 export const MAX_HNSW_BUILD_WORKERS = 64;
 
 /**
@@ -32,7 +43,7 @@ export async function buildHnswIndex(
   const started = performance.now();
   // Sampled, so cheap at any size; gives the build's progress its row count.
   if (onProgress) await sql`analyze headlines`.execute(database.db);
-  const settings = [...(await citusBuildSettings(database)), ...buildSettings(database, build)];
+  const settings = await citusBuildSettings(database, build, buildSettings(database, build));
   await watched(database, onProgress, progressIntervalMs, () =>
     database.db.transaction().execute(async (trx) => {
       await applySettings(trx, settings, true);
@@ -51,7 +62,7 @@ export async function buildHnswIndex(
 
 /** Rebuilds the index with the same budget; on a server without blocking reads or writes. */
 export async function rebuildHnswIndex(database: Database, build: HnswBuildOptions = DEFAULT_HNSW_BUILD, onProgress?: IndexBuildListener): Promise<void> {
-  await watched(database, onProgress, 1000, () => reindex(database, buildSettings(database, build)));
+  await watched(database, onProgress, 1000, async () => reindex(database, [...(await citusReindexSettings(database)), ...buildSettings(database, build)]));
   await sql`analyze headlines`.execute(database.db);
 }
 
@@ -79,11 +90,13 @@ async function reindex(database: Database, settings: Array<[string, string]>): P
 }
 
 async function watched(database: Database, onProgress: IndexBuildListener | undefined, intervalMs: number, work: () => Promise<void>): Promise<void> {
-  const stop = onProgress ? watchIndexBuild(database, onProgress, intervalMs) : null;
+  const stop = onProgress ? await watchIndexBuild(database, onProgress, intervalMs) : null;
+  let finished = false;
   try {
     await work();
+    finished = true;
   } finally {
-    await stop?.();
+    await stop?.(finished);
   }
 }
 
@@ -91,25 +104,44 @@ function buildSettings(database: Database, build: HnswBuildOptions): Array<[stri
   if (!Number.isInteger(build.workers) || build.workers < 0 || build.workers > MAX_HNSW_BUILD_WORKERS) {
     throw new RangeError(`HNSW build workers must be 0..${MAX_HNSW_BUILD_WORKERS}, got ${build.workers}`);
   }
+  const memoryMb = build.memoryMb ?? DEFAULT_HNSW_BUILD_MEMORY_MB;
+  if (!Number.isInteger(memoryMb) || memoryMb < 1) throw new RangeError(`HNSW build memory must be a whole number of MB, got ${build.memoryMb}`);
   // WebAssembly memory is limited; a server gets a generous budget and parallel workers.
   if (database.mode === 'embedded') return [['maintenance_work_mem', '256MB']];
   return [
-    ['maintenance_work_mem', '1GB'],
+    ['maintenance_work_mem', `${memoryMb}MB`],
     ['max_parallel_maintenance_workers', String(build.workers)],
   ];
 }
 
 /**
- * On Citus the shards' indexes are built in sessions the coordinator opens on the workers:
- * SET LOCAL reaches them (propagate_set_commands), and one connection per worker builds its
- * shards one after another, so a worker holds one build's maintenance_work_mem at a time.
+ * On Citus the shards' indexes are built in sessions the coordinator opens on the workers,
+ * up to citus.max_adaptive_executor_pool_size of them per worker at once, each with its own
+ * maintenance_work_mem: the host's budget is divided among them. SET LOCAL reaches those
+ * sessions with propagate_set_commands, which must be set before the settings it carries.
  */
-async function citusBuildSettings(database: Database): Promise<Array<[string, string]>> {
-  if (database.mode !== 'server' || !(await headlinesDistributed(database.db))) return [];
+async function citusBuildSettings(database: Database, build: HnswBuildOptions, settings: Array<[string, string]>): Promise<Array<[string, string]>> {
+  if (database.mode !== 'server' || !(await headlinesDistributed(database.db))) return settings;
+  const wanted = build.shardBuildsPerWorker ?? 1;
+  if (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX_HNSW_BUILD_WORKERS) {
+    throw new RangeError(`HNSW shard builds per worker must be 1..${MAX_HNSW_BUILD_WORKERS}, got ${build.shardBuildsPerWorker}`);
+  }
+  const plan = planIndexBuildMemory(build.memoryMb ?? DEFAULT_HNSW_BUILD_MEMORY_MB, wanted, await headlinesShardsPerWorker(database.db));
   return [
     ['citus.propagate_set_commands', 'local'],
-    ['citus.max_adaptive_executor_pool_size', '1'],
+    ['citus.max_adaptive_executor_pool_size', String(plan.concurrentBuilds)],
+    ...settings.map(([name, value]): [string, string] => [name, name === 'maintenance_work_mem' ? `${plan.perBuildMb}MB` : value]),
   ];
+}
+
+/**
+ * REINDEX CONCURRENTLY cannot run in a transaction, and Citus carries no session setting to
+ * the workers outside one: the shards are rebuilt with the workers' own
+ * maintenance_work_mem, one at a time on each worker so that it is held once.
+ */
+async function citusReindexSettings(database: Database): Promise<Array<[string, string]>> {
+  if (database.mode !== 'server' || !(await headlinesDistributed(database.db))) return [];
+  return [['citus.max_adaptive_executor_pool_size', '1']];
 }
 
 async function applySettings(db: Kysely<any>, settings: Array<[string, string]>, local: boolean): Promise<void> {

@@ -1,11 +1,12 @@
 import type { IndexBuildProgress } from '../db/watch-index-build.ts';
 
 /**
- * One line about an index build: phase, tuples against the estimate, elapsed time and an
+ * One line about an index build: phase, on Citus the shards built, tuples against the estimate, elapsed time and an
  * ETA from the rate so far (none until a tuple count is reported).
  */
 export function describeIndexProgress(p: IndexBuildProgress): string {
   const parts = [p.phase];
+  if (p.shards) parts.push(`shards ${p.shards.done} of ${p.shards.total} built`);
   if (p.tuplesDone !== null && p.tuplesTotal !== null) {
     parts.push(`${p.tuplesDone} of ${p.tuplesTotal} tuples (${((100 * p.tuplesDone) / p.tuplesTotal).toFixed(1)}%)`);
   }

@@ -18,7 +18,7 @@ export function registerImportCommand(program: Command, runBody: RunCommandBody)
           fromDataDir: dataDir,
           batchSize: flags.batchSize,
           hnsw: { m: flags.m, efConstruction: flags.efConstruction },
-          hnswBuild: { workers: flags.buildWorkers },
+          hnswBuild: { workers: flags.buildWorkers, memoryMb: config.hnswBuildMemoryMb },
         });
         out(`import summary: read ${s.read} = loaded ${s.loaded} + duplicates ${s.duplicates}; HNSW index ${s.indexBuilt ? 'built' : 'unchanged'}; ${s.seconds.toFixed(1)} s`);
       }),

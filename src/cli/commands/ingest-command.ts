@@ -62,7 +62,7 @@ export function registerIngestCommand(program: Command, runBody: RunCommandBody)
             maxTextLength: flags.maxLength,
             batchSize: flags.batchSize,
             hnsw: { m: flags.m, efConstruction: flags.efConstruction },
-            hnswBuild: { workers: flags.buildWorkers },
+            hnswBuild: { workers: flags.buildWorkers, memoryMb: config.hnswBuildMemoryMb },
             sourceTimeoutMs: flags.sourceTimeout * 1000,
             progress: flags.quiet ? 'quiet' : io.stderr.isTTY ? 'tty' : 'log',
             part: flags.part,

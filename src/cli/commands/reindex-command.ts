@@ -11,11 +11,13 @@ export function registerReindexCommand(program: Command, runBody: RunCommandBody
     .option('--m <n>', 'HNSW m when building a missing index', positiveInt, DEFAULT_HNSW_PARAMS.m)
     .option('--ef-construction <n>', 'HNSW ef_construction when building a missing index', positiveInt, DEFAULT_HNSW_PARAMS.efConstruction)
     .option('--build-workers <n>', 'parallel workers for the build on a server (the database host\'s cores - 1)', buildWorkerCount, DEFAULT_HNSW_BUILD.workers)
-    .action((flags: { m: number; efConstruction: number; buildWorkers: number }) =>
+    .option('--quiet', 'no progress output')
+    .action((flags: { m: number; efConstruction: number; buildWorkers: number; quiet?: boolean }) =>
       runBody(async (ctx) => {
         const { built, seconds } = await reindex(ctx.config, ctx.logger, {
           hnsw: { m: flags.m, efConstruction: flags.efConstruction },
-          hnswBuild: { workers: flags.buildWorkers },
+          hnswBuild: { workers: flags.buildWorkers, memoryMb: ctx.config.hnswBuildMemoryMb },
+          progress: flags.quiet ? 'quiet' : ctx.io.stderr.isTTY ? 'tty' : 'log',
         });
         ctx.out(`${built ? 'built' : 'rebuilt'} the HNSW index in ${seconds.toFixed(1)} s`);
       }),
