@@ -117,6 +117,11 @@ describeEachDatabase('ingest', (get) => {
     assert.equal(projection?.projection.kind, 'gaussian');
     assert.equal(summary.indexBuilt, true);
     assert.ok(await hnswIndexExists(get().database.db));
+    // The first bulk load vacuums what its batches rewrote (VACUUM sets relallvisible).
+    const { rows: vacuumed } = await sql<{ relname: string; visible: boolean }>`
+      select relname, relallvisible > 0 as visible from pg_class
+      where relname in ('headlines', 'headline_terms', 'headline_days') and relkind = 'r' order by relname`.execute(get().database.db);
+    assert.deepEqual(vacuumed.map((r) => `${r.relname}:${r.visible}`), ['headline_days:true', 'headline_terms:true', 'headlines:true']);
   });
 
   test('re-running the same ingest loads nothing new', async () => {

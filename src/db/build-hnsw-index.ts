@@ -55,9 +55,12 @@ export async function buildHnswIndex(
   );
   // VACUUM marks the freshly loaded pages all-visible, so a date range reads the index of
   // reduced vectors alone (an index-only scan) instead of visiting every heap row. It reads
-  // the whole heap, so it is a phase of its own in the progress.
+  // the whole heap, so it is a phase of its own in the progress. The word list and the day
+  // counts were rewritten by every load batch's statement trigger, leaving dead rows many
+  // times their live ones that autovacuum may not reach for a long while: until it does,
+  // suggest() and typo correction read through them.
   onProgress?.({ phase: 'vacuuming (visibility map, statistics)', tuplesDone: null, tuplesTotal: null, elapsedSeconds: (performance.now() - started) / 1000 });
-  await sql`vacuum (analyze) headlines`.execute(database.db);
+  await sql`vacuum (analyze) headlines, headline_terms, headline_days`.execute(database.db);
 }
 
 /** Rebuilds the index with the same budget; on a server without blocking reads or writes. */
