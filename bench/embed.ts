@@ -4,6 +4,9 @@
 // profile per op type with the provider that ran each profiled batch, and the tokeniser's
 // share of a worker's time. Prints figures; asserts nothing (machines are shared and
 // noisy: read medians, and the load average printed with them).
+// --gap-ms N does only this instead: single-query embeds spaced by N ms of sleep, as on a
+// quiet server, for each query-path setting of --settings (use:threads, `server` the API's
+// worker thread, `query` in the calling thread), taking turns query by query.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,12 +25,16 @@ import { silentLogger } from '../src/logger.ts';
 import { readOrtProfile } from './support/ort-profile.ts';
 import { median, percentile } from './support/stats.ts';
 import { benchFile, optionalBenchFile } from './support/reference-files.ts';
-import { benchOptions, list, printSummary } from './support/bench-options.ts';
+import { benchOptions, list, positive, printSummary } from './support/bench-options.ts';
+import { spacedQueryLatency } from './support/spaced-query-latency.ts';
 
 const { values: args, positionals } = benchOptions(
   {
     backends: { type: 'string' },
     'each-batch-provider': { type: 'boolean', default: false },
+    'gap-ms': { type: 'string' },
+    settings: { type: 'string', default: 'server:2,server:1' },
+    queries: { type: 'string', default: '300' },
   },
   { BENCH_BACKENDS: '--backends onnx,wasm', BENCH_PROVIDERS: '--each-batch-provider' },
 );
@@ -35,7 +42,7 @@ const SAMPLE = benchFile('HEADLINES_SAMPLE_CSV', positionals[0]);
 const STS = optionalBenchFile('STS_TSV');
 const ROWS = 5000;
 const RUNS = 3;
-const QUERIES = 300;
+const QUERIES = positive(args.queries, 'queries');
 const PROFILED_BATCHES = 20;
 /** Print the provider of every profiled batch, not only the tally (for a GPU machine). */
 const PER_BATCH = args['each-batch-provider'];
@@ -147,6 +154,22 @@ async function profile(runtime: Runtime): Promise<void> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+if (args['gap-ms'] !== undefined) {
+  const gapMs = Number(args['gap-ms']);
+  const settings = list(args.settings).map((spec) => {
+    const [use, threads] = spec.split(':');
+    if ((use !== 'server' && use !== 'query') || !(Number(threads) >= 1)) throw new Error(`--settings: ${spec} is not use:threads (server:1, query:2)`);
+    return { label: spec, create: () => createEmbedder({ ...base, embedQueryThreads: Number(threads) }, silentLogger, use) };
+  });
+  const results = await spacedQueryLatency(settings, texts, QUERIES, gapMs);
+  for (const r of results) {
+    console.log(`spaced ${r.label.padEnd(10)} ${QUERIES} queries ${gapMs} ms apart: p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, CPU ${r.cpuMs.toFixed(2)} ms per query`);
+  }
+  console.log(`load average ${load()}`);
+  printSummary('embed-spaced', { gapMs, queries: QUERIES, model: base.embedModel, settings: results });
+  process.exit(0);
 }
 
 const tokenMicros = await tokeniserMicros();

@@ -47,7 +47,7 @@ test('port 0 (any free port) is allowed; negative or fractional ports are not', 
 test('embedding runtime: auto by default, onnx accepted, query threads bounded', () => {
   const defaults = parseConfig({});
   assert.equal(defaults.embedBackend, 'auto');
-  assert.ok(defaults.embedQueryThreads >= 1 && defaults.embedQueryThreads <= 4);
+  assert.equal(defaults.embedQueryThreads, 1);
   const onnx = parseConfig({ EMBED_BACKEND: 'ONNX', EMBED_QUERY_THREADS: '2' });
   assert.equal(onnx.embedBackend, 'onnx');
   assert.equal(onnx.embedQueryThreads, 2);

@@ -38,7 +38,11 @@ export interface Config {
   readonly embedModel: ModelName;
   /** Worker threads for bulk embedding (each holds its own model). */
   readonly embedWorkers: number;
-  /** ONNX Runtime threads for the API's query model (one text at a time, latency first). */
+  /**
+   * ONNX Runtime threads for the API's query model. One by default: a query is too small to
+   * share, and a second thread must be woken for every operator of every call, which costs
+   * more CPU than it saves time (bench:embed --gap-ms); bulk workers are set apart.
+   */
   readonly embedQueryThreads: number;
   /** Sentences per model call in bulk embedding. */
   readonly embedBatchSize: number;
@@ -193,7 +197,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     embedBackend: embedBackend as BackendRequest,
     embedModel: embedModel as ModelName,
     embedWorkers: integer('EMBED_WORKERS', os.availableParallelism(), 1, 64),
-    embedQueryThreads: integer('EMBED_QUERY_THREADS', Math.min(4, os.availableParallelism()), 1, 64),
+    embedQueryThreads: integer('EMBED_QUERY_THREADS', 1, 1, 64),
     embedBatchSize: integer('EMBED_BATCH_SIZE', 64, 1, 4096),
     queryCacheSize: integer('QUERY_CACHE_SIZE', 1000, 0, 10_000_000),
     statementTimeoutMs: integer('STATEMENT_TIMEOUT_MS', 5000, 1, 86_400_000),
