@@ -7,13 +7,15 @@
  * n-th row to about N. The single server is a fresh database next to BENCH_DATABASE_URL's
  * (or TEST_DATABASE_URL's); the cluster is made by scripts/citus-cluster.sh on free ports
  * and destroyed at the end. `--single URL` takes an already loaded database of the same corpus
- * as the single server instead (its ingest is not timed again). EMBED_MODEL as for `headlines` (hash: no model needed).
+ * as the single server instead (its ingest is not timed again), and `--cluster URL` an already
+ * loaded coordinator (neither created, ingested nor destroyed here). EMBED_MODEL as for `headlines` (hash: no model needed).
  * Reports, for each side: ingest and index seconds; p50 of semantic_search (k = 10)
  * unfiltered and over a month and a year; recall@10 against the exact ranking; throughput
  * of 16 concurrent clients; and, on the cluster, each shard's time and buffers for the ANN
  * statement of one query (EXPLAIN ANALYZE, every task).
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     // The shard count migration 0011 uses (headline_search.shard_count); one per worker by default.
     shards: { type: 'string' },
     single: { type: 'string' },
+    cluster: { type: 'string' },
   },
 });
 if (!values.corpus || !fs.existsSync(values.corpus)) {
@@ -82,33 +85,47 @@ async function topKeys(client: pg.Client, q: Query, range: Range): Promise<strin
   return rows.map((r) => r.key);
 }
 
-async function measure(url: string, queries: readonly Query[], ranges: Record<string, Range>, truth: Map<string, string[][]>) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  const result: Record<string, { p50Ms: number; recallAt10: number }> = {};
+type RangeFigures = Record<string, { p50Ms: number; recallAt10: number }>;
+
+/**
+ * Both sides query by query in turn, range by range, so that the load of a shared machine
+ * falls on both alike and their ratio holds even when absolute times move.
+ */
+async function measure(urls: readonly string[], queries: readonly Query[], ranges: Record<string, Range>, truth: Map<string, string[][]>): Promise<RangeFigures[]> {
+  const clients = urls.map((url) => new pg.Client({ connectionString: url }));
+  for (const client of clients) await client.connect();
+  const results: RangeFigures[] = urls.map(() => ({}));
   try {
     for (const [name, range] of Object.entries(ranges)) {
-      for (const q of queries.slice(0, 3)) await topKeys(client, q, range); // warm caches and connections
-      const times: number[] = [];
-      let found = 0;
+      for (const client of clients) for (const q of queries.slice(0, 3)) await topKeys(client, q, range); // warm caches and connections
+      const times = clients.map(() => [] as number[]);
+      const found = clients.map(() => 0);
       let wanted = 0;
       for (const [i, q] of queries.entries()) {
-        const started = performance.now();
-        const keys = await topKeys(client, q, range);
-        times.push(performance.now() - started);
         const exact = new Set(truth.get(name)![i]!);
-        found += keys.filter((k) => exact.has(k)).length;
         wanted += exact.size;
+        for (const [j, client] of clients.entries()) {
+          const started = performance.now();
+          const keys = await topKeys(client, q, range);
+          times[j]!.push(performance.now() - started);
+          found[j]! += keys.filter((k) => exact.has(k)).length;
+        }
       }
-      result[name] = { p50Ms: Number(median(times).toFixed(2)), recallAt10: Number((wanted === 0 ? 1 : found / wanted).toFixed(4)) };
+      for (const j of clients.keys()) {
+        results[j]![name] = { p50Ms: Number(median(times[j]!).toFixed(2)), recallAt10: Number((wanted === 0 ? 1 : found[j]! / wanted).toFixed(4)) };
+      }
     }
   } finally {
-    await client.end();
+    for (const client of clients) await client.end();
   }
-  return result;
+  return results;
 }
 
 async function exactTruth(url: string, queries: readonly Query[], ranges: Record<string, Range>): Promise<Map<string, string[][]>> {
+  // Exact answers cost a full scan each: kept per database, queries and ranges for re-runs.
+  const key = createHash('sha256').update(JSON.stringify([url, queries.map((q) => q.key), ranges])).digest('hex').slice(0, 16);
+  const cacheFile = path.join(os.tmpdir(), `hs-citus-exact-${key}.json`);
+  if (fs.existsSync(cacheFile)) return new Map(JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as Array<[string, string[][]]>);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -119,6 +136,7 @@ async function exactTruth(url: string, queries: readonly Query[], ranges: Record
       for (const q of queries) lists.push(await topKeys(client, q, range));
       truth.set(name, lists);
     }
+    fs.writeFileSync(cacheFile, JSON.stringify([...truth]));
     return truth;
   } finally {
     await client.end();
@@ -186,10 +204,10 @@ async function perShard(url: string, q: Query, dims: number, range: Range = [nul
 async function main(): Promise<void> {
   const file = corpusFile();
   const single = values.single ? { url: values.single, drop: async () => {} } : await freshServerDatabase('citus_single');
-  const cluster = await createCitusCluster(Number(values.workers));
+  const cluster = values.cluster ? { url: values.cluster, destroy: async () => {} } : await createCitusCluster(Number(values.workers));
   try {
     const ingestSingle = values.single ? { total: null, index: null } : ingest(single.url, file);
-    const ingestCluster = ingest(cluster.url, file, values.shards);
+    const ingestCluster = values.cluster ? { total: null, index: null } : ingest(cluster.url, file, values.shards);
     const client = new pg.Client({ connectionString: single.url });
     await client.connect();
     const { rows: span } = await client.query<{ n: string; lo: string; hi: string; dims: number }>(
@@ -215,6 +233,7 @@ async function main(): Promise<void> {
     };
     const queries: Query[] = picked;
     const truth = await exactTruth(single.url, queries, ranges);
+    const [singleFigures, citusFigures] = await measure([single.url, cluster.url], queries, ranges, truth);
     const report = {
       date: new Date().toISOString(),
       rows: Number(n),
@@ -222,8 +241,8 @@ async function main(): Promise<void> {
       shards: values.shards ? Number(values.shards) : Number(values.workers),
       queries: queries.length,
       ranges,
-      single: { ingestSeconds: ingestSingle.total, indexSeconds: ingestSingle.index, ...(await measure(single.url, queries, ranges, truth)), qpsAtC: await throughput(single.url, queries) },
-      citus: { ingestSeconds: ingestCluster.total, indexSeconds: ingestCluster.index, ...(await measure(cluster.url, queries, ranges, truth)), qpsAtC: await throughput(cluster.url, queries) },
+      single: { ingestSeconds: ingestSingle.total, indexSeconds: ingestSingle.index, ...singleFigures, qpsAtC: await throughput(single.url, queries) },
+      citus: { ingestSeconds: ingestCluster.total, indexSeconds: ingestCluster.index, ...citusFigures, qpsAtC: await throughput(cluster.url, queries) },
       concurrency: CONCURRENCY,
       citusShards: await perShard(cluster.url, queries[0]!, dims),
       citusShardsYear: await perShard(cluster.url, queries[0]!, dims, ranges.year),
