@@ -7,6 +7,14 @@ import { runCli } from '../support/run-cli.ts';
 import { freePort, startServeProcess, type ServeProcess } from '../support/serve-process.ts';
 import type { SearchRow } from '../support/search-row.ts';
 import { makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from '../support/test-databases.ts';
+import { fromGlobalId } from '../../src/graphql/global-id.ts';
+
+/** GraphQL's Headline.id is a global id; the SQL functions return the stored key it encodes. */
+function storedKey(globalId: string): string {
+  const decoded = fromGlobalId(globalId);
+  assert.equal(decoded?.type, 'Headline', `${globalId} is a Headline id`);
+  return decoded!.key;
+}
 
 
 /** The SQL blocks of docs/sql.md, the analysts' guide, by their `analyst-example` marker. */
@@ -110,7 +118,7 @@ for (const mode of ['embedded', 'server'] as const) {
             ? await client.query<SearchRow & { score: number }>('select * from search_by_query($1, 8, $2, $3) order by rank', args)
             : await client.query<SearchRow & { score: number }>('select * from search_by_query($1, 8, $2, $3, $4) order by rank', [...args, mode.toLowerCase()]);
           const label = `${q} ${mode}`;
-          assert.deepEqual(rows.map((r) => r.id), data.search.edges.map((e) => e.node.id), label);
+          assert.deepEqual(rows.map((r) => r.id), data.search.edges.map((e) => storedKey(e.node.id)), label);
           if (mode !== 'KEYWORD') assert.equal(rows.length, 8, label);
           rows.forEach((r, i) => {
             assert.ok(Math.abs(r.similarity - data.search.edges[i]!.similarity) <= 1e-6, label);
@@ -124,7 +132,7 @@ for (const mode of ['embedded', 'server'] as const) {
       const { rows: target } = await client.query("select id from headlines where text = 'rudd wins election in landslide'");
       const data = await graphql<{ similar: { edges: Array<{ similarity: number; node: { id: string } }> } }>(`query($id: ID!) { similar(id: $id, first: 6) { ${PAGE} } }`, { id: target[0].id });
       const { rows } = await client.query<SearchRow>('select * from similar_headlines($1, 6) order by rank', [target[0].id]);
-      assert.deepEqual(rows.map((r) => r.id), data.similar.edges.map((e) => e.node.id));
+      assert.deepEqual(rows.map((r) => r.id), data.similar.edges.map((e) => storedKey(e.node.id)));
       rows.forEach((r, i) => assert.ok(Math.abs(r.similarity - data.similar.edges[i]!.similarity) <= 1e-6));
     });
 
