@@ -107,14 +107,19 @@ function buildSettings(database: Database, build: HnswBuildOptions): Array<[stri
   if (!Number.isInteger(build.workers) || build.workers < 0 || build.workers > MAX_HNSW_BUILD_WORKERS) {
     throw new RangeError(`HNSW build workers must be 0..${MAX_HNSW_BUILD_WORKERS}, got ${build.workers}`);
   }
-  const memoryMb = build.memoryMb ?? DEFAULT_HNSW_BUILD_MEMORY_MB;
-  if (!Number.isInteger(memoryMb) || memoryMb < 1) throw new RangeError(`HNSW build memory must be a whole number of MB, got ${build.memoryMb}`);
+  const memoryMb = buildMemoryMb(build);
   // WebAssembly memory is limited; a server gets a generous budget and parallel workers.
   if (database.mode === 'embedded') return [['maintenance_work_mem', '256MB']];
   return [
     ['maintenance_work_mem', `${memoryMb}MB`],
     ['max_parallel_maintenance_workers', String(build.workers)],
   ];
+}
+
+function buildMemoryMb(build: HnswBuildOptions): number {
+  const memoryMb = build.memoryMb ?? DEFAULT_HNSW_BUILD_MEMORY_MB;
+  if (!Number.isInteger(memoryMb) || memoryMb < 1) throw new RangeError(`HNSW build memory must be a whole number of MB, got ${build.memoryMb}`);
+  return memoryMb;
 }
 
 /**
@@ -124,12 +129,13 @@ function buildSettings(database: Database, build: HnswBuildOptions): Array<[stri
  * sessions with propagate_set_commands, which must be set before the settings it carries.
  */
 async function citusBuildSettings(database: Database, build: HnswBuildOptions, settings: Array<[string, string]>): Promise<Array<[string, string]>> {
-  if (database.mode !== 'server' || !(await headlinesDistributed(database.db))) return settings;
+  // PGlite has no Citus: headlines_distributed() answers false there as on a plain server.
+  if (!(await headlinesDistributed(database.db))) return settings;
   const wanted = build.shardBuildsPerWorker ?? 1;
   if (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX_HNSW_BUILD_WORKERS) {
     throw new RangeError(`HNSW shard builds per worker must be 1..${MAX_HNSW_BUILD_WORKERS}, got ${build.shardBuildsPerWorker}`);
   }
-  const plan = planIndexBuildMemory(build.memoryMb ?? DEFAULT_HNSW_BUILD_MEMORY_MB, wanted, await headlinesShardsPerWorker(database.db));
+  const plan = planIndexBuildMemory(buildMemoryMb(build), wanted, await headlinesShardsPerWorker(database.db));
   return [
     ['citus.propagate_set_commands', 'local'],
     ['citus.max_adaptive_executor_pool_size', String(plan.concurrentBuilds)],
@@ -143,7 +149,7 @@ async function citusBuildSettings(database: Database, build: HnswBuildOptions, s
  * maintenance_work_mem, one at a time on each worker so that it is held once.
  */
 async function citusReindexSettings(database: Database): Promise<Array<[string, string]>> {
-  if (database.mode !== 'server' || !(await headlinesDistributed(database.db))) return [];
+  if (!(await headlinesDistributed(database.db))) return [];
   return [['citus.max_adaptive_executor_pool_size', '1']];
 }
 

@@ -44,7 +44,7 @@ export async function watchIndexBuild(database: Database, listener: IndexBuildLi
   };
   let poll = async () => (database.mode === 'embedded' ? unknown() : serverPoll());
   let last = async (): Promise<void> => undefined;
-  if (database.mode === 'server' && (await headlinesDistributed(database.db))) {
+  if (await headlinesDistributed(database.db)) {
     const before = new Map((await readShardIndexBuilds(database.db)).shards.map((s) => [s.shard, s.index]));
     const shardPoll = async () => listener(summarizeShardIndexBuilds(await readShardIndexBuilds(database.db), before, elapsed()));
     poll = async () => (stopped ? undefined : shardPoll());
