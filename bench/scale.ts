@@ -162,7 +162,14 @@ const EXACT = { 'headline_search.exact_scan_rows': '1e12' };
 const COMPOSE_EXACT_SCAN_ROWS = /SEARCH_EXACT_SCAN_ROWS:\s*"(\d+)"/.exec(fs.readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8'))?.[1];
 const API_SETTINGS: Record<string, string> = COMPOSE_EXACT_SCAN_ROWS ? { 'headline_search.exact_scan_rows': COMPOSE_EXACT_SCAN_ROWS } : {};
 const API_ENV: Record<string, string> = COMPOSE_EXACT_SCAN_ROWS ? { SEARCH_EXACT_SCAN_ROWS: COMPOSE_EXACT_SCAN_ROWS } : {};
-const SEARCH = 'select id from semantic_search($1::halfvec(512), 10, $2::date, $3::date)';
+// As the API calls it: the query projected by the caller (a stored headline's own reduced
+// vector is its embedding projected so), passed as query_reduced.
+const SEARCH = 'select id from semantic_search($1::halfvec(512), 10, $2::date, $3::date, $4::halfvec)';
+
+interface StoredQuery {
+  readonly e: string;
+  readonly r: string;
+}
 
 /**
  * recall@10 of semantic_search (in SQL, the API's own function) against exact 512-d on
@@ -170,18 +177,25 @@ const SEARCH = 'select id from semantic_search($1::halfvec(512), 10, $2::date, $
  * answer is a full scan of seconds, and timed searches interleaved with them would find
  * every page they need gone cold, which no server under steady traffic sees.
  */
-async function searchFigures(c: pg.Client, recallQueries: string[], latencyQueries: string[], from: string | null, to: string | null): Promise<{ text: string; p50Ms: number; p95Ms: number; recallAt10Mean: number; recallAt10Min: number }> {
+async function searchFigures(c: pg.Client, recallQueries: StoredQuery[], latencyQueries: StoredQuery[], from: string | null, to: string | null, inRange: number): Promise<{ text: string; p50Ms: number; p95Ms: number; recallAt10Mean: number; recallAt10Min: number; shortPages: number }> {
   const recalls: number[] = [];
+  let shortPages = 0;
+  const full = Math.min(10, inRange);
   for (const q of recallQueries) {
-    const exact = new Set((await timed(c, EXACT, SEARCH, [q, from, to])).ids);
-    const got = await timed(c, API_SETTINGS, SEARCH, [q, from, to]);
+    const exact = new Set((await timed(c, EXACT, SEARCH, [q.e, from, to, q.r])).ids);
+    const got = await timed(c, API_SETTINGS, SEARCH, [q.e, from, to, q.r]);
     recalls.push(exact.size === 0 ? 1 : got.ids.filter((id) => exact.has(id)).length / exact.size);
+    if (got.ids.length < full) shortPages++;
   }
   const ms: number[] = [];
-  for (const q of latencyQueries) ms.push((await timed(c, API_SETTINGS, SEARCH, [q, from, to])).ms);
+  for (const q of latencyQueries) {
+    const got = await timed(c, API_SETTINGS, SEARCH, [q.e, from, to, q.r]);
+    ms.push(got.ms);
+    if (got.ids.length < full) shortPages++;
+  }
   const mean = recalls.reduce((a, b) => a + b, 0) / recalls.length;
-  const text = `p50 ${median(ms).toFixed(1)} ms, p95 ${percentile(ms, 95).toFixed(1)} ms (${ms.length} queries), recall@10 mean ${mean.toFixed(3)} min ${Math.min(...recalls).toFixed(2)} (${recalls.length})`;
-  return { text, p50Ms: median(ms), p95Ms: percentile(ms, 95), recallAt10Mean: mean, recallAt10Min: Math.min(...recalls) };
+  const text = `p50 ${median(ms).toFixed(1)} ms, p95 ${percentile(ms, 95).toFixed(1)} ms (${ms.length} queries), recall@10 mean ${mean.toFixed(3)} min ${Math.min(...recalls).toFixed(2)} (${recalls.length}), short pages ${shortPages}`;
+  return { text, p50Ms: median(ms), p95Ms: percentile(ms, 95), recallAt10Mean: mean, recallAt10Min: Math.min(...recalls), shortPages };
 }
 
 async function graphql(base: string, query: string, variables: Record<string, unknown>): Promise<any> {
@@ -204,7 +218,7 @@ async function pagingDepth(base: string, q: string, first: number): Promise<stri
   }
 }
 
-async function throughput(base: string, texts: string[], connections: number): Promise<{ text: string; requestsPerSecond: number; p50Ms: number; p95Ms: number; errors: number }> {
+async function throughput(base: string, texts: string[], connections: number, mode: 'SEMANTIC' | 'HYBRID' = 'SEMANTIC'): Promise<{ text: string; requestsPerSecond: number; p50Ms: number; p95Ms: number; errors: number }> {
   let next = 0;
   const latencies: number[] = [];
   const result = await autocannon({
@@ -213,7 +227,7 @@ async function throughput(base: string, texts: string[], connections: number): P
     headers: { 'content-type': 'application/json' },
     connections,
     duration: SECONDS,
-    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ query: 'query($q: String!) { search(query: $q, first: 10, mode: SEMANTIC) { edges { node { id } } } }', variables: { q: texts[next++ % texts.length] } }) }) }],
+    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ query: `query($q: String!) { search(query: $q, first: 10, mode: ${mode}) { edges { node { id } } } }`, variables: { q: texts[next++ % texts.length] } }) }) }],
     setupClient: (client) => client.on('response', (_s: number, _b: number, time: number) => latencies.push(time)),
   });
   const measured = { requestsPerSecond: result.requests.average, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), errors: result.errors + result.non2xx };
@@ -238,24 +252,35 @@ async function searchPhase(url: string): Promise<void> {
     // Distinct stored headlines, a fixed sample: the first QUERIES give recall, the rest latency.
     const rows = Number((await c.query<{ n: string }>(`select reltuples::bigint as n from pg_class where relname = 'headlines'`)).rows[0]!.n);
     const percent = Math.min(100, (200 * (QUERIES + LATENCY_QUERIES)) / Math.max(rows, 1));
-    const sample = await c.query<{ e: string; text: string }>(`select embedding::text as e, text from headlines tablesample bernoulli (${percent}) repeatable (5) limit ${QUERIES + LATENCY_QUERIES}`);
-    const queries = sample.rows.slice(0, QUERIES).map((r) => r.e);
+    // Ordered before the limit: a sample scan may start where another scan of the table
+    // is (synchronized scans), and the first rows it returns would differ from run to run.
+    const sample = await c.query<{ e: string; r: string; text: string }>(
+      `select e, r, text from (select id, embedding::text as e, embedding_reduced::text as r, text from headlines tablesample bernoulli (${percent}) repeatable (5)) s order by id limit ${QUERIES + LATENCY_QUERIES}`,
+    );
+    const queries = sample.rows.slice(0, QUERIES);
     const latencyRows = sample.rows.slice(QUERIES);
-    const latencyQueries = latencyRows.map((r) => r.e);
+    const latencyQueries = latencyRows;
     const span = (await c.query<{ lo: string; hi: string }>(`select min(published_on)::text as lo, max(published_on)::text as hi from headlines`)).rows[0]!;
+    const densest = (await c.query<{ y: number }>(`select extract(year from published_on)::int as y from headline_days group by 1 order by sum(headlines) desc, 1 limit 1`)).rows[0]!.y;
     say(`semantic_search in SQL, stored headlines as queries: ${queries.length} for recall, ${latencyQueries.length} others timed back to back, settings ${JSON.stringify(API_SETTINGS)}; load average ${load()}`);
     const bySearchScope: unknown[] = [];
     figures.sqlSearch = bySearchScope;
     for (const [label, from, to] of [
       ['unfiltered', null, null],
       ['1 day', '2012-05-14', '2012-05-14'],
+      ['1 week', '2012-05-14', '2012-05-20'],
       ['1 month', '2012-05-01', '2012-05-31'],
+      ['3 months across a new year', '2012-11-15', '2013-02-14'],
       ['1 year', '2012-01-01', '2012-12-31'],
+      [`the densest year, ${densest}`, `${densest}-01-01`, `${densest}-12-31`],
+      ['2 years', '2011-01-01', '2012-12-31'],
+      ['3 years', '2010-01-01', '2012-12-31'],
+      ['4 years', '2009-01-01', '2012-12-31'],
       ['5 years', '2008-01-01', '2012-12-31'],
       ['whole span as a range', span.lo, span.hi],
     ] as const) {
       const n = from ? (await c.query<{ n: number }>('select count(*)::int as n from headlines where published_on between $1 and $2', [from, to])).rows[0]!.n : null;
-      const { text, ...scope } = await searchFigures(c, queries, latencyQueries, from, to);
+      const { text, ...scope } = await searchFigures(c, queries, latencyQueries, from, to, n ?? rows);
       bySearchScope.push({ scope: label, rows: n, ...scope });
       say(`  ${label}${n === null ? '' : ` (${n} rows)`}: ${text}`);
     }
@@ -264,11 +289,13 @@ async function searchPhase(url: string): Promise<void> {
     try {
       // Every request a headline not asked before in this run, as far as the sample goes.
       const texts = latencyRows.map((r) => r.text);
-      say(`HTTP search(first: 10, mode: SEMANTIC), cache off, ${SECONDS} s each; load average ${load()}`);
+      say(`HTTP search(first: 10, mode: SEMANTIC, then HYBRID), cache off, ${SECONDS} s each; load average ${load()}`);
       const [{ text: one, ...c1 }, { text: sixteen, ...c16 }] = [await throughput(api.url, texts, 1), await throughput(api.url, texts, 16)];
-      figures.httpSearch = { c1, c16 };
+      const { text: hybridOne, ...hybridC1 } = await throughput(api.url, texts, 1, 'HYBRID');
+      figures.httpSearch = { c1, c16, hybridC1 };
       say(`  c=1:  ${one}`);
       say(`  c=16: ${sixteen}`);
+      say(`  HYBRID c=1: ${hybridOne}`);
       const q = sample.rows[0]!.text;
       const [tens, hundreds] = [await pagingDepth(api.url, q, 10), await pagingDepth(api.url, q, 100)];
       const same = tens.length === hundreds.length && tens.every((id, i) => id === hundreds[i]);

@@ -57,7 +57,8 @@ begin
 end
 $$;
 
--- semantic_search, same signature and results as migration 0004's. The differences:
+-- semantic_search, same signature (migration 0015's, with query_reduced) and results as
+-- migration 0004's. The differences:
 --  * no set_config of hnsw.ef_search / hnsw.iterative_scan / hnsw.max_scan_tuples: a setting
 --    made in the coordinator's session does not reach the sessions Citus opens on the
 --    workers, where the index is scanned; they are set per database (citus-setup.sql);
@@ -67,7 +68,8 @@ create or replace function semantic_search(
   query_embedding halfvec(512),
   k integer default 10,
   date_from date default null,
-  date_to date default null
+  date_to date default null,
+  query_reduced halfvec default null
 )
 returns table (id bigint, published_on date, text text, similarity double precision, rank integer)
 language plpgsql volatile
@@ -96,7 +98,7 @@ begin
     return query
       with c as materialized (
         select c.id, c.published_on, c.text, c.distance
-        from shard_candidates(query_embedding, project_embedding(query_embedding), dims, pool, lo, hi) c
+        from shard_candidates(query_embedding, coalesce(query_reduced, project_embedding(query_embedding)), dims, pool, lo, hi) c
       )
       select c.id, c.published_on, c.text, 1 - c.distance, (row_number() over (order by c.distance, c.id))::integer
       from c

@@ -1,5 +1,5 @@
 import type { Config } from '../config/parse-config.ts';
-import { buildHnswIndex, rebuildHnswIndex, type HnswBuildOptions } from '../db/build-hnsw-index.ts';
+import { buildHnswIndex, buildYearIndexes, rebuildHnswIndex, type HnswBuildOptions } from '../db/build-hnsw-index.ts';
 import { hnswIndexExists, type HnswParams } from '../db/hnsw-index.ts';
 import { loadProjection } from '../db/projection-repository.ts';
 import { AppError, ErrorCode } from '../errors/app-error.ts';
@@ -31,8 +31,10 @@ export function reindex(config: Config, logger: Logger, options: ReindexOptions)
     const reporter = createProgressReporter(options.progress ?? 'quiet', (line) => logger.info(line));
     const onProgress = options.progress && options.progress !== 'quiet' ? (p: Parameters<typeof reporter.index>[0]) => reporter.index(p) : undefined;
     try {
-      if (exists) await rebuildHnswIndex(database, options.hnswBuild, onProgress);
-      else await buildHnswIndex(database, stored.projection.dimensions, options.hnsw, options.hnswBuild, onProgress);
+      if (exists) {
+        await rebuildHnswIndex(database, options.hnswBuild, onProgress);
+        await buildYearIndexes(database, stored.projection.dimensions, options.hnsw, options.hnswBuild, onProgress);
+      } else await buildHnswIndex(database, stored.projection.dimensions, options.hnsw, options.hnswBuild, onProgress);
     } finally {
       reporter.stop();
     }

@@ -54,7 +54,7 @@ export interface Config {
   readonly logQueries: boolean;
   /** ANN candidates re-ranked per search (headline_search.candidates); null: the database default (200). */
   readonly searchCandidates: number | null;
-  /** Scopes up to this many estimated rows are scanned exactly (headline_search.exact_scan_rows); null: database default (10000). */
+  /** Scopes up to this many estimated rows are scanned exactly (headline_search.exact_scan_rows); null: database default (1000). */
   readonly searchExactScanRows: number | null;
   /** `search(collapse: true)` folds a result into a better-ranked one at or above this full-vector cosine similarity. */
   readonly collapseSimilarity: number;

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { dropInterruptedIndexBuilds } from './drop-interrupted-index-builds.ts';
-import { createHnswIndexStatement, HNSW_INDEX_NAME, type HnswParams } from './hnsw-index.ts';
+import { createHnswIndexStatement, createYearIndexStatement, HNSW_INDEX_NAME, type HnswParams } from './hnsw-index.ts';
 import { headlinesDistributed } from './headlines-distributed.ts';
 import { headlinesShardsPerWorker } from './headlines-shards-per-worker.ts';
 import type { Database } from './open-database.ts';
@@ -22,7 +22,15 @@ export interface HnswBuildOptions {
   readonly memoryMb?: number;
   /** On Citus: shard builds a worker runs at once, fewer when the memory would not go round (planIndexBuildMemory). */
   readonly shardBuildsPerWorker?: number;
+  /**
+   * A calendar year with at least this many rows gets an HNSW index of its own (default
+   * DEFAULT_YEAR_INDEX_MIN_ROWS). A smaller year is compared in full from the date-ordered
+   * index of reduced vectors, which costs less than a graph's search.
+   */
+  readonly yearIndexMinRows?: number;
 }
+
+export const DEFAULT_YEAR_INDEX_MIN_ROWS = 20_000;
 
 export const DEFAULT_HNSW_BUILD_MEMORY_MB = 1024;
 export const DEFAULT_HNSW_BUILD: HnswBuildOptions = Object.freeze({ workers: 1, memoryMb: DEFAULT_HNSW_BUILD_MEMORY_MB, shardBuildsPerWorker: 1 });
@@ -53,6 +61,7 @@ export async function buildHnswIndex(
       await createHnswIndexStatement(dimensions, params).execute(trx);
     }),
   );
+  await buildYearIndexes(database, dimensions, params, build, onProgress);
   // VACUUM marks the freshly loaded pages all-visible, so a date range reads the index of
   // reduced vectors alone (an index-only scan) instead of visiting every heap row. It reads
   // the whole heap, so it is a phase of its own in the progress. The word list and the day
@@ -61,6 +70,40 @@ export async function buildHnswIndex(
   // suggest() and typo correction read through them.
   onProgress?.({ phase: 'vacuuming (visibility map, statistics)', tuplesDone: null, tuplesTotal: null, elapsedSeconds: (performance.now() - started) / 1000 });
   await sql`vacuum (analyze) headlines, headline_terms, headline_days`.execute(database.db);
+}
+
+/**
+ * Builds the missing year indexes (createYearIndexStatement) of the years holding at least
+ * `build.yearIndexMinRows` rows, one after another with the build's budget; returns the
+ * years built. After a first load every year is missing; after a later ingest, only a year
+ * that has grown past the threshold. Not on Citus: there each shard's own graph serves a range.
+ */
+export async function buildYearIndexes(
+  database: Database,
+  dimensions: number,
+  params: HnswParams,
+  build: HnswBuildOptions = DEFAULT_HNSW_BUILD,
+  onProgress?: IndexBuildListener,
+): Promise<number[]> {
+  if (await headlinesDistributed(database.db)) return [];
+  const minRows = build.yearIndexMinRows ?? DEFAULT_YEAR_INDEX_MIN_ROWS;
+  if (!Number.isInteger(minRows) || minRows < 1) throw new RangeError(`year index threshold must be a whole number of rows, got ${build.yearIndexMinRows}`);
+  const { rows } = await sql<{ year: number }>`
+    select y.year
+    from (select extract(year from d.published_on)::integer as year, sum(d.headlines) as headlines from headline_days d group by 1) y
+    where y.headlines >= ${minRows} and not exists (select 1 from headline_year_indexes() x where x.year = y.year)
+    order by y.year`.execute(database.db);
+  const years = rows.map((r) => r.year);
+  const settings = buildSettings(database, build);
+  const started = performance.now();
+  for (const [i, year] of years.entries()) {
+    onProgress?.({ phase: `building year indexes: ${year} (${i + 1} of ${years.length})`, tuplesDone: null, tuplesTotal: null, elapsedSeconds: (performance.now() - started) / 1000 });
+    await database.db.transaction().execute(async (trx) => {
+      await applySettings(trx, settings, true);
+      await createYearIndexStatement(year, dimensions, params).execute(trx);
+    });
+  }
+  return years;
 }
 
 /** Rebuilds the index with the same budget; on a server without blocking reads or writes. */

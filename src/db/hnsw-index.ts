@@ -24,11 +24,7 @@ export function reducedVectorExpression(dimensions: number): RawBuilder<unknown>
 }
 
 export function createHnswIndexStatement(dimensions: number, params: HnswParams = DEFAULT_HNSW_PARAMS): RawBuilder<unknown> {
-  const m = Math.trunc(params.m);
-  const ef = Math.trunc(params.efConstruction);
-  if (m < 2 || m > 100 || ef < 4 || ef > 1000 || ef < 2 * m) {
-    throw new RangeError(`HNSW parameters out of range: m=${params.m} (2..100), ef_construction=${params.efConstruction} (4..1000, >= 2m)`);
-  }
+  const { m, ef } = checkedParams(params);
   return sql.raw(
     `create index if not exists ${HNSW_INDEX_NAME} on headlines ` +
       `using hnsw (${reducedVectorSql(dimensions)} halfvec_cosine_ops) ` +
@@ -36,9 +32,38 @@ export function createHnswIndexStatement(dimensions: number, params: HnswParams 
   );
 }
 
+/**
+ * A calendar year's own HNSW index: a partial index over that year's rows, which
+ * semantic_search uses for a range of a few years (migration 0015, headline_year_indexes).
+ */
+export function yearIndexName(year: number): string {
+  if (!Number.isInteger(year) || year < 1 || year > 9999) throw new RangeError(`bad year ${year}`);
+  return `headlines_reduced_hnsw_y${year}`;
+}
+
+export function createYearIndexStatement(year: number, dimensions: number, params: HnswParams = DEFAULT_HNSW_PARAMS): RawBuilder<unknown> {
+  const { m, ef } = checkedParams(params);
+  const y = String(year).padStart(4, '0');
+  return sql.raw(
+    `create index if not exists ${yearIndexName(year)} on headlines ` +
+      `using hnsw (${reducedVectorSql(dimensions)} halfvec_cosine_ops) ` +
+      `with (m = ${m}, ef_construction = ${ef}) ` +
+      `where published_on >= '${y}-01-01' and published_on <= '${y}-12-31'`,
+  );
+}
+
 export async function hnswIndexExists(db: Kysely<any>): Promise<boolean> {
   const { rows } = await sql<{ exists: boolean }>`select to_regclass(${HNSW_INDEX_NAME}) is not null as exists`.execute(db);
   return rows[0]?.exists === true;
+}
+
+function checkedParams(params: HnswParams): { m: number; ef: number } {
+  const m = Math.trunc(params.m);
+  const ef = Math.trunc(params.efConstruction);
+  if (m < 2 || m > 100 || ef < 4 || ef > 1000 || ef < 2 * m) {
+    throw new RangeError(`HNSW parameters out of range: m=${params.m} (2..100), ef_construction=${params.efConstruction} (4..1000, >= 2m)`);
+  }
+  return { m, ef };
 }
 
 function checkedDimensions(dimensions: number): number {

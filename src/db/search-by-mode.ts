@@ -19,15 +19,18 @@ interface ModeRow {
  * One search in the given mode, through the very SQL functions analysts call (migrations
  * 0004, 0006 and 0012), so both get identical rows, order and scores.
  */
-export async function searchByMode(db: Kysely<DB>, mode: SearchMode, queryText: string, embedding: Float32Array, k: number, range: DateRange, withMatchedTerms = true): Promise<ScoredHeadline[]> {
+export async function searchByMode(db: Kysely<DB>, mode: SearchMode, queryText: string, embedding: Float32Array, k: number, range: DateRange, withMatchedTerms = true, reduced: Float32Array | null = null): Promise<ScoredHeadline[]> {
   const vector = sql`${vectorParameter(embedding)}::${fullVector}`;
   const args = sql`${k}::int, ${range.from}::date, ${range.to}::date`;
+  // The query already projected by the stored projection (migration 0015's query_reduced);
+  // null leaves the projection to SQL.
+  const projected = reduced ? sql`, ${vectorParameter(reduced)}::halfvec` : sql``;
   const source =
     mode === 'HYBRID'
-      ? sql`hybrid_search(${queryText}, ${vector}, ${args})`
+      ? sql`hybrid_search(${queryText}, ${vector}, ${args}${projected})`
       : mode === 'KEYWORD'
         ? sql`keyword_search(${queryText}, ${vector}, ${args})`
-        : sql`(select s.*, s.similarity as score from semantic_search(${vector}, ${args}) s)`;
+        : sql`(select s.*, s.similarity as score from semantic_search(${vector}, ${args}${projected}) s)`;
   // Hybrid rankings may have corrected misspelled words: their edges name the corpus word matched.
   const matched = !withMatchedTerms ? sql`` : mode === 'HYBRID' ? sql`, matched_terms(${queryText}, r.text, c.corrected) as matched_terms` : sql`, matched_terms(${queryText}, r.text) as matched_terms`;
   const corrections = withMatchedTerms && mode === 'HYBRID' ? sql`cross join (select search_correction(${queryText}, ${range.from}::date, ${range.to}::date) as corrected offset 0) c` : sql``;

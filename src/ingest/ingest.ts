@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { buildHnswIndex, type HnswBuildOptions } from '../db/build-hnsw-index.ts';
+import { buildHnswIndex, buildYearIndexes, type HnswBuildOptions } from '../db/build-hnsw-index.ts';
 import { createHeadlineLoader, dedupKey, type HeadlineLoader } from '../db/headline-loader.ts';
 import { RecentKeys } from './recent-keys.ts';
 import { countHeadlines } from '../db/count-headlines.ts';
@@ -217,6 +217,10 @@ export async function ingest(options: IngestOptions, deps: IngestDeps): Promise<
       const p: Projection = projection;
       await clock.time('index', () => buildHnswIndex(database, p.dimensions, options.hnsw, options.hnswBuild, deps.onIndexProgress));
       indexBuilt = true;
+    } else if (projection && progress.loaded > 0) {
+      // A year this ingest took past the threshold gets its own index now.
+      const p: Projection = projection;
+      await clock.time('index', () => buildYearIndexes(database, p.dimensions, options.hnsw, options.hnswBuild, deps.onIndexProgress));
     }
     const seconds = { ...clock.seconds(), total: (performance.now() - started) / 1000 };
     const finalProjection = projection as Projection | null;

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { asServiceError } from '../db/database-errors.ts';
 import type { DB } from '../db/schema.ts';
 import { loadProjection } from '../db/projection-repository.ts';
+import { project } from '../projection/projection.ts';
+import type { Projection } from '../shared/projection-types.ts';
 import { searchByMode } from '../db/search-by-mode.ts';
 import { correctedQuery } from '../db/corrected-query.ts';
 import { suggestTerms } from '../db/suggest-terms.ts';
@@ -65,6 +67,8 @@ export class SearchService {
   private readonly instrumentation: Instrumentation;
   /** Set once the stored vectors are known to come from this program's model. */
   private modelMatches = false;
+  /** The stored projection, read with the model check: each query is projected here, once. */
+  private projection: Projection | null = null;
 
   constructor(private readonly deps: SearchServiceDeps) {
     this.instrumentation = deps.instrumentation ?? noInstrumentation;
@@ -83,7 +87,8 @@ export class SearchService {
     // Every mode embeds: edges carry the similarity, and keyword ties are broken by it.
     const embedding = await this.embed(normalized);
     this.deps.onQuery?.(query, embedding);
-    const ranking = (k: number) => this.db(`${mode.toLowerCase()}_search`, () => searchByMode(this.deps.db, mode, normalized, embedding, k, range, page.matchedTerms ?? true));
+    const reduced = this.projection && mode !== 'KEYWORD' ? project(this.projection, embedding) : null;
+    const ranking = (k: number) => this.db(`${mode.toLowerCase()}_search`, () => searchByMode(this.deps.db, mode, normalized, embedding, k, range, page.matchedTerms ?? true, reduced));
     // Only hybrid rankings correct misspellings (migration 0012).
     const corrected = mode === 'HYBRID' ? this.db('search_correction', () => correctedQuery(this.deps.db, normalized, range)) : Promise.resolve(null);
     const [result, correction] = await Promise.all([page.collapse ? this.collapsedPage(ranking, after, first, fingerprint) : ranking(this.depth(after, first)).then((rows) => pageResults(rows, after, first, fingerprint)), corrected]);
@@ -212,6 +217,7 @@ export class SearchService {
         `Model mismatch: the database was embedded with model ${stored.modelId}, this program uses ${this.deps.modelId}. Set EMBED_MODEL to the database's model.`,
       );
     }
+    this.projection = stored.projection;
     this.modelMatches = true;
   }
 
