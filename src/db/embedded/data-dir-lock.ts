@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError, ErrorCode } from '../../errors/app-error.ts';
@@ -41,7 +41,7 @@ export function acquireDataDirLock(dir: string, pid: number = process.pid, hooks
   }
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     try {
-      fs.writeFileSync(file, `${pid}\n`, { flag: 'wx' });
+      createWithContent(file, `${pid}\n`);
       if (pid === process.pid) heldHere.add(file);
       return {
         file,
@@ -65,7 +65,7 @@ export function acquireDataDirLock(dir: string, pid: number = process.pid, hooks
     hooks.judgedStale?.();
     const claim = `${file}.takeover-${seen.identity}`;
     try {
-      fs.writeFileSync(claim, `${pid}\n`, { flag: 'wx' });
+      createWithContent(claim, `${pid}\n`);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const claimer = readLockFile(claim)?.pid ?? null;
@@ -86,6 +86,22 @@ export function acquireDataDirLock(dir: string, pid: number = process.pid, hooks
     }
   }
   throw new AppError(ErrorCode.DATABASE_IN_USE, `Could not take the lock file ${file}; another process keeps recreating it.`);
+}
+
+/**
+ * Creates `file` with its content in one step, or throws EEXIST. Created and then written,
+ * it would be empty for a moment: another process reading it then would find no pid,
+ * judge it stale, and remove the lock its creator goes on to hold. A hard link of a file
+ * already written appears whole.
+ */
+function createWithContent(file: string, content: string): void {
+  const draft = `${file}.${process.pid}-${randomBytes(6).toString('hex')}.draft`;
+  fs.writeFileSync(draft, content, { flag: 'wx' });
+  try {
+    fs.linkSync(draft, file);
+  } finally {
+    fs.rmSync(draft, { force: true });
+  }
 }
 
 /** The file's pid, and what tells this file from any later one at the same path. */
