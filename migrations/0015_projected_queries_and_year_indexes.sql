@@ -117,8 +117,6 @@ declare
   ranked bigint[] := '{}';
   scan_range boolean := false;
   distributed boolean := headlines_distributed();
-  first_day date;
-  last_day date;
   pieces text[];
   graph_pieces integer;
   piece_limit bigint;
