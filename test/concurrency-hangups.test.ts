@@ -9,11 +9,21 @@ import { describeEachDatabase } from './support/test-databases.ts';
 
 const MAX = 2;
 const N = 6;
+/** How long a wait may last before it fails the test: far beyond what any step takes on a loaded machine. */
+const WAIT_MS = 120_000;
 const SEARCH = '{ search(query: "bushfire threatens homes", first: 5) { edges { node { id } } } }';
 
-/** Resolves once `condition` holds, checking every few milliseconds (no deadline: the suite's timeout is the bound). */
-async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
+/**
+ * Resolves once `condition` holds, checking every few milliseconds. A condition that never
+ * holds fails the test, naming what it waited for and the guard's state, instead of
+ * holding the whole run (node:test files have no timeout of their own).
+ */
+async function until(what: string, condition: () => boolean | Promise<boolean>, state: () => string): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  while (!(await condition())) {
+    if (Date.now() > deadline) assert.fail(`waited ${WAIT_MS / 1000} s for ${what}; ${state()}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 describeEachDatabase('a client that hangs up on each of its slow operations', (get) => {
@@ -31,6 +41,7 @@ describeEachDatabase('a client that hangs up on each of its slow operations', (g
     await server?.close();
   });
 
+  const guardState = () => `in flight ${server.guard.inFlight}, queued ${server.guard.queued}, hang-ups logged ${hangUps()}`;
   const hangUps = () => logged.filter((line) => /POST \/graphql aborted/.test(line)).length;
 
   /**
@@ -44,11 +55,11 @@ describeEachDatabase('a client that hangs up on each of its slow operations', (g
     const hungUp = hangUps();
     const controller = new AbortController();
     const answered = fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: SEARCH }), signal: controller.signal }).catch(() => null);
-    await until(() => server.guard.inFlight + server.guard.queued > held);
-    if (server.guard.inFlight > running) await until(async () => (await atWork()) > working);
+    await until('the server to hold the operation', () => server.guard.inFlight + server.guard.queued > held, guardState);
+    if (server.guard.inFlight > running) await until(`its work to start (${working} at work before)`, async () => (await atWork()) > working, guardState);
     controller.abort();
     await answered;
-    await until(() => hangUps() > hungUp);
+    await until('the server to log the hang-up', () => hangUps() > hungUp, guardState);
   }
 
   /**
@@ -99,7 +110,7 @@ describeEachDatabase('a client that hangs up on each of its slow operations', (g
       assert.ok(peak >= 1, 'the operations ran');
       assert.ok(peak <= MAX, `peak statements running after ${N} hang-ups: ${peak}`);
       await unlock();
-      await until(() => server.guard.inFlight === 0 && server.guard.queued === 0);
+      await until('every slot to be free', () => server.guard.inFlight === 0 && server.guard.queued === 0, guardState);
     });
   });
 
@@ -129,7 +140,7 @@ describeEachDatabase('a client that hangs up on each of its slow operations', (g
     assert.equal(peak, MAX, `operations at work after ${N} hang-ups`);
     embedder.gate = null;
     open();
-    await until(() => server.guard.inFlight === 0 && server.guard.queued === 0);
+    await until('every slot to be free', () => server.guard.inFlight === 0 && server.guard.queued === 0, guardState);
     assert.equal(embedder.calls - calls, MAX, 'the queued operations whose clients left never ran');
   });
 }, { statementTimeoutMs: 0 });

@@ -15,6 +15,10 @@ const QUERY_CANCELED = '57014';
 /** The protocol's CancelRequest code (PostgreSQL frontend/backend protocol, "CancelRequest"). */
 const CANCEL_REQUEST_CODE = 80877102;
 
+/** The first wait before a cancel is sent again to a statement still running, doubling up to the next. */
+const RESEND_CANCEL_MS = 100;
+const MAX_RESEND_CANCEL_MS = 2000;
+
 /**
  * A pg client whose statements, when issued inside `CancellableClient.cancelOnAbort`, are
  * cancelled once that scope's signal aborts (the API: its client hung up). The server is
@@ -26,6 +30,8 @@ const CANCEL_REQUEST_CODE = 80877102;
 export class CancellableClient extends pg.Client {
   private cancelSent = false;
   private retiring = false;
+  /** Statements issued in a scope and not yet settled. */
+  private pending = 0;
 
   /** Runs `work`; statements it issues on CancellableClients are cancelled when `signal` aborts. */
   static async cancelOnAbort<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
@@ -65,7 +71,9 @@ export class CancellableClient extends pg.Client {
     }
     const result = (super.query as (...a: unknown[]) => Promise<unknown>)(...args);
     scope.running.add(this);
+    this.pending++;
     const settled = () => {
+      this.pending--;
       scope.running.delete(this);
       // Before the caller's own continuation, so before the pool takes the connection back.
       if (this.cancelSent) this.retire();
@@ -82,10 +90,21 @@ export class CancellableClient extends pg.Client {
   }
 
   private cancel(): void {
+    if (this.cancelSent) return;
+    this.cancelSent = true;
+    this.sendCancel(RESEND_CANCEL_MS);
+  }
+
+  /**
+   * A backend ignores a cancel that reaches it while it is still reading the statement
+   * (PostgreSQL's ProcessInterrupts drops it when DoingCommandRead), so one sent just as
+   * the statement went out can be lost and leave it running, on a lock say, for good.
+   * The cancel is sent again, less and less often, until the statement has settled.
+   */
+  private sendCancel(nextInMs: number): void {
     // The backend's key, from BackendKeyData at connect (pg keeps it; @types/pg does not declare it).
     const { processID, secretKey } = this as unknown as { processID: number | null; secretKey: number | null };
-    if (this.cancelSent || processID === null || secretKey === null) return;
-    this.cancelSent = true;
+    if (this.pending === 0 || processID === null || secretKey === null) return;
     const message = Buffer.alloc(16);
     message.writeInt32BE(16, 0);
     message.writeInt32BE(CANCEL_REQUEST_CODE, 4);
@@ -95,5 +114,6 @@ export class CancellableClient extends pg.Client {
     // Nothing comes back: the server closes the connection. A cancel that cannot be sent leaves the statement to end on its own.
     socket.on('error', () => undefined);
     socket.end(message);
+    setTimeout(() => this.sendCancel(Math.min(nextInMs * 2, MAX_RESEND_CANCEL_MS)), nextInMs).unref();
   }
 }
