@@ -76,8 +76,11 @@ describeEachDatabase(
       return assert.fail('hasNextPage never turned false');
     }
 
+    // The query projected in JS, as the service projects it: the SQL projection starts from the
+    // query rounded to halfvec and differs in the last bits, which on this sparse graph (its
+    // levels drawn at random at each build) now and then leads the walk elsewhere.
     const oneQuery = async (query: string, mode: SearchMode, k: number, range: DateRange) =>
-      (await searchByMode(get().database.db, mode, query, QUERIES[query]!, k, range)).map((r) => r.id);
+      (await searchByMode(get().database.db, mode, query, QUERIES[query]!, k, range, true, project(projection, QUERIES[query]!))).map((r) => r.id);
 
     const cases: Array<{ query: string; mode: SearchMode; range: DateRange; inRange: number }> = [
       { query: 'drought relief for farmers', mode: 'SEMANTIC', range: { from: null, to: null }, inRange: N },
