@@ -70,6 +70,18 @@ describe('headlines migrate', () => {
       const projected = await runCli(['embed', '--projected'], env, 'bushfire threatens homes\n');
       assert.equal(projected.code, 0, projected.stderr);
       assert.equal((JSON.parse(projected.stdout) as number[]).length, 64);
+      // EMBED_MODEL unset: commands take the model the database was embedded with (hash
+      // here), not the default for new databases, so the vectors and searches match it.
+      const { EMBED_MODEL: _model, ...unset } = env;
+      for (const args of [['embed'], ['embed', '--projected']]) {
+        const named = await runCli(args, env, 'bushfire threatens homes\n');
+        const inherited = await runCli(args, unset, 'bushfire threatens homes\n');
+        assert.equal(inherited.code, 0, inherited.stderr);
+        assert.deepEqual(JSON.parse(inherited.stdout), JSON.parse(named.stdout), args.join(' '));
+      }
+      const searched = await runCli(['search', 'bushfire threatens homes', '--first', '3', '--json'], unset);
+      assert.equal(searched.code, 0, searched.stderr);
+      assert.equal((JSON.parse(searched.stdout) as { edges: unknown[] }).edges.length, 3);
       const reindexed = await runCli(['reindex', '--build-workers', '0'], env);
       assert.equal(reindexed.code, 0, reindexed.stderr);
       assert.match(reindexed.stdout, /^rebuilt the HNSW index in \d+\.\d s$/m);

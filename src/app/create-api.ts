@@ -10,6 +10,7 @@ import { startApiServer } from '../server/start-api-server.ts';
 import { CleanupStack } from './cleanup-stack.ts';
 import { apiConnectionOptions, openApiDatabase } from './open-api-database.ts';
 import { openReadRouter } from './open-read-router.ts';
+import { resolveEmbedModel } from './resolve-embed-model.ts';
 
 export interface ApiOptions {
   readonly port: number;
@@ -28,9 +29,14 @@ export interface Api {
 }
 
 /** The API process: database, query model, HTTP server, and the search_queries embedder. */
-export function createApi(config: Config, logger: Logger, options: ApiOptions): Promise<Api> {
+export function createApi(environment: Config, logger: Logger, options: ApiOptions): Promise<Api> {
   return CleanupStack.build(async (stack) => {
-    const database = options.database ?? (await stack.open(() => openApiDatabase(config, logger), (d) => d.close()));
+    const database = options.database ?? (await stack.open(() => openApiDatabase(environment, logger), (d) => d.close()));
+    // A database not migrated yet has no model to keep: /readyz says what it lacks.
+    const config = await resolveEmbedModel(environment, database.db).catch((error: Error) => {
+      logger.warn(`the database's embedding model could not be read (${error.message}); using EMBED_MODEL's default`);
+      return environment;
+    });
     // Searches, lookups and stats read on the replicas; everything that writes, and the LISTEN worker, stays on `database`.
     const reads = await stack.open(() => openReadRouter(config, logger, database, apiConnectionOptions(config)), (r) => r.close());
     // Not awaited: the server listens while the model loads (/readyz says 503 until it is in).

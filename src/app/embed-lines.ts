@@ -1,6 +1,7 @@
 import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Config } from '../config/parse-config.ts';
+import type { Database } from '../db/open-database.ts';
 import { loadProjection } from '../db/projection-repository.ts';
 import { configuredModelId, createEmbedder } from '../embedding/create-embedder.ts';
 import { USE_DIMENSIONS, type Embedder } from '../embedding/embedder.ts';
@@ -11,6 +12,7 @@ import { project } from '../projection/projection.ts';
 import { matchingProjection } from '../projection/resolve-projection.ts';
 import { forbiddenCharacter } from '../shared/forbidden-character.ts';
 import type { Projection } from '../shared/projection-types.ts';
+import { resolveEmbedModel } from './resolve-embed-model.ts';
 import { withMigratedDatabase } from './with-database.ts';
 
 const CHUNK = 512;
@@ -24,8 +26,16 @@ export interface EmbedLinesRequest {
 }
 
 /** `headlines embed`: each line of the input embedded as a search would embed it. */
-export async function embedLines(config: Config, logger: Logger, request: EmbedLinesRequest): Promise<void> {
-  const projection = request.projected ? await readStoredProjection(config, logger) : null;
+export async function embedLines(environment: Config, logger: Logger, request: EmbedLinesRequest): Promise<void> {
+  // The vectors are for searching this database (in SQL, say), so they come from its model
+  // unless EMBED_MODEL names one; only then is the database left closed.
+  const { config, projection } =
+    environment.embedModelExplicit && !request.projected
+      ? { config: environment, projection: null }
+      : await withMigratedDatabase(environment, logger, async (database) => {
+          const config = await resolveEmbedModel(environment, database.db);
+          return { config, projection: request.projected ? await readStoredProjection(config, database) : null };
+        });
   let embedder: Embedder | undefined;
   try {
     const lines = readline.createInterface({ input: request.input, crlfDelay: Infinity });
@@ -56,10 +66,8 @@ export async function embedLines(config: Config, logger: Logger, request: EmbedL
   }
 }
 
-function readStoredProjection(config: Config, logger: Logger): Promise<Projection> {
-  return withMigratedDatabase(config, logger, async (database) => {
-    const stored = await loadProjection(database.db);
-    if (!stored) throw new AppError(ErrorCode.NOT_FOUND, '--projected: the database has no stored projection yet (run an ingest first)');
-    return matchingProjection(stored, { modelId: configuredModelId(config), inputDimensions: USE_DIMENSIONS });
-  });
+async function readStoredProjection(config: Config, database: Database): Promise<Projection> {
+  const stored = await loadProjection(database.db);
+  if (!stored) throw new AppError(ErrorCode.NOT_FOUND, '--projected: the database has no stored projection yet (run an ingest first)');
+  return matchingProjection(stored, { modelId: configuredModelId(config), inputDimensions: USE_DIMENSIONS });
 }

@@ -10,6 +10,7 @@ import type { Logger } from '../logger.ts';
 import { SearchService } from '../search/search-service.ts';
 import type { SearchMode } from '../shared/search-mode.ts';
 import { CleanupStack } from './cleanup-stack.ts';
+import { resolveEmbedModel } from './resolve-embed-model.ts';
 import { openMigratedDatabase } from './with-database.ts';
 
 export interface SearchQualityRequest {
@@ -30,10 +31,11 @@ export interface SearchQuality {
 }
 
 /** `headlines eval search`: precision@10 of each mode on labelled query sets, through the API's own search. */
-export async function evaluateSearchQuality(config: Config, logger: Logger, request: SearchQualityRequest): Promise<SearchQuality> {
+export async function evaluateSearchQuality(environment: Config, logger: Logger, request: SearchQualityRequest): Promise<SearchQuality> {
   const stack = new CleanupStack();
   try {
-    const database = await stack.open(() => openMigratedDatabase(config, logger), (d) => d.close());
+    const database = await stack.open(() => openMigratedDatabase(environment, logger), (d) => d.close());
+    const config = await resolveEmbedModel(environment, database.db);
     const sets = await Promise.all(request.files.map((f) => readQuerySet(f)));
     const embedder = await stack.open(async () => createQueryEmbedder(await createEmbedder(config, logger, 'query'), { cacheSize: 10_000 }), (e) => e.close());
     const runWith = (settings: Record<string, string>) => (query: string, mode: SearchMode) =>

@@ -8,6 +8,7 @@ import { ingest, type IngestOptions, type IngestSummary } from '../ingest/ingest
 import { createProgressReporter } from '../ingest/progress-reporter.ts';
 import { defaultRejectsPath } from '../ingest/rejects-writer.ts';
 import type { Logger } from '../logger.ts';
+import { resolveEmbedModel } from './resolve-embed-model.ts';
 
 export type IngestRequest = Omit<IngestOptions, 'rejectsFile'> & {
   /** Where rejected rows go; DATA_DIR/rejects/<source>-<timestamp>.tsv by default. */
@@ -16,8 +17,9 @@ export type IngestRequest = Omit<IngestOptions, 'rejectsFile'> & {
 };
 
 /** One ingest into an open database: migrate, then read, embed, project, load and index. */
-export async function runIngest(config: Config, logger: Logger, database: Database, request: IngestRequest): Promise<IngestSummary> {
+export async function runIngest(environment: Config, logger: Logger, database: Database, request: IngestRequest): Promise<IngestSummary> {
   await migrateToLatest(database.db);
+  const config = await resolveEmbedModel(environment, database.db);
   const reporter = createProgressReporter(request.progress, (line) => logger.info(line));
   const { rejects, progress: _progress, ...options } = request;
   try {

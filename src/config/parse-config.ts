@@ -34,8 +34,14 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Runtime for the Universal Sentence Encoder; auto prefers ONNX Runtime, then native TensorFlow, then wasm. */
   readonly embedBackend: BackendRequest;
-  /** use-lite (the Universal Sentence Encoder), use-lite-int8 (its int8 form on ONNX Runtime), or hash (bag of words, no model: tests and demos). */
+  /**
+   * use-lite (the Universal Sentence Encoder), use-lite-int8 (its int8 form on ONNX Runtime), or
+   * hash (bag of words, no model: tests and demos). Unset, it is the model for a new database;
+   * `resolveEmbedModel` then replaces it with the model an existing database was embedded with.
+   */
   readonly embedModel: ModelName;
+  /** EMBED_MODEL was set (or `--model` given): the database's own model does not replace it. */
+  readonly embedModelExplicit: boolean;
   /** Worker threads for bulk embedding (each holds its own model). */
   readonly embedWorkers: number;
   /**
@@ -176,7 +182,8 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     problems.push(`EMBED_BACKEND=${JSON.stringify(embedBackend)}: expected auto or one of ${BACKENDS.join(', ')}`);
   }
 
-  const embedModel = value('EMBED_MODEL')?.toLowerCase() ?? 'use-lite';
+  const embedModelSet = value('EMBED_MODEL')?.toLowerCase();
+  const embedModel = embedModelSet ?? 'use-lite';
   if (!(MODELS as readonly string[]).includes(embedModel)) {
     problems.push(`EMBED_MODEL=${JSON.stringify(embedModel)}: expected one of ${MODELS.join(', ')}`);
   }
@@ -196,6 +203,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     logLevel: logLevelRaw as LogLevel,
     embedBackend: embedBackend as BackendRequest,
     embedModel: embedModel as ModelName,
+    embedModelExplicit: embedModelSet !== undefined,
     embedWorkers: integer('EMBED_WORKERS', os.availableParallelism(), 1, 64),
     embedQueryThreads: integer('EMBED_QUERY_THREADS', 1, 1, 64),
     embedBatchSize: integer('EMBED_BATCH_SIZE', 64, 1, 4096),

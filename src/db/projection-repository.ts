@@ -31,6 +31,12 @@ export async function insertProjection(trx: Transaction<DB> | Kysely<DB>, modelI
   }
 }
 
+/** The model the stored vectors came from; null for a database not yet embedded. */
+export async function loadModelId(db: Kysely<DB> | Transaction<DB>): Promise<string | null> {
+  const row = await db.selectFrom('projection').select('model_id').where('id', '=', 1).executeTakeFirst();
+  return row?.model_id ?? null;
+}
+
 export async function loadProjection(db: Kysely<DB> | Transaction<DB>): Promise<StoredProjection | null> {
   const row = await db.selectFrom('projection').selectAll().where('id', '=', 1).executeTakeFirst();
   if (!row) return null;

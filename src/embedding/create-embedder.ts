@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { MODELS, type ModelName } from '../config/embed-backends.ts';
 import type { Config } from '../config/parse-config.ts';
 import type { Logger } from '../logger.ts';
 import { createEmbedderPool } from './embedder-pool.ts';
@@ -42,7 +43,12 @@ export async function createEmbedder(config: Config, logger: Logger, use: Embedd
 }
 
 /** The id of the model `createEmbedder` makes for this configuration, known before it loads. */
-export function configuredModelId(config: Config): string {
+export function configuredModelId(config: Pick<Config, 'embedModel'>): string {
   if (config.embedModel === 'hash') return HASH_MODEL_ID;
   return config.embedModel === 'use-lite-int8' ? USE_INT8_MODEL_ID : USE_MODEL_ID;
+}
+
+/** The EMBED_MODEL name of a stored model id; undefined for an id no current model has (an older int8, say). */
+export function modelNameFor(modelId: string): ModelName | undefined {
+  return MODELS.find((name) => configuredModelId({ embedModel: name }) === modelId);
 }

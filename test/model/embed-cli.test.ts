@@ -4,7 +4,8 @@ import pg from 'pg';
 import { runCli } from '../support/run-cli.ts';
 import { makeServerDatabase, TEST_DATABASE_URL, NO_SERVER } from '../support/test-databases.ts';
 
-const env = { EMBED_BACKEND: 'wasm' };
+// The model named: unset, `embed` would open the database to take its model.
+const env = { EMBED_BACKEND: 'wasm', EMBED_MODEL: 'use-lite' };
 
 test('headlines embed prints one 512-number JSON array per input line, in order', async () => {
   const { code, stdout, stderr } = await runCli(['embed'], env, 'a\nb\n');

@@ -105,18 +105,23 @@ for (const mode of ['pglite', 'postgres'] as const) {
       assert.equal(int8Search.code, 0, int8Search.stderr);
       assert.match(int8Search.stdout.split('\n')[0]!, /^0\.\d{4}  .*fire/i);
 
+      // EMBED_MODEL unset: the database's model.
+      const inherited = await runCli(['search', 'bushfire threatens homes'], env);
+      assert.equal(inherited.code, 0, inherited.stderr);
+      assert.equal(inherited.stdout, int8Search.stdout);
+
       const refusal = new RegExp(`embedded with model ${escape(USE_INT8_MODEL_ID)}, this program uses ${escape(USE_MODEL_ID)}\\b`);
-      const floatSearch = await runCli(['search', 'bushfire threatens homes'], env);
+      const floatSearch = await runCli(['search', 'bushfire threatens homes'], { ...env, EMBED_MODEL: 'use-lite' });
       assert.equal(floatSearch.code, 1);
       assert.match(floatSearch.stderr, refusal);
-      const floatIngest = await runCli(['ingest', moreRows(env.DATA_DIR!), '--quiet'], env);
+      const floatIngest = await runCli(['ingest', moreRows(env.DATA_DIR!), '--model', 'use-lite', '--quiet'], env);
       assert.equal(floatIngest.code, 1);
       assert.match(floatIngest.stderr, refusal);
     });
 
     test('made with float vectors: int8 ingests and int8 queries are refused', async () => {
       const env = await freshDatabase();
-      const made = await runCli(['ingest', DEMO, '--quiet'], env);
+      const made = await runCli(['ingest', DEMO, '--model', 'use-lite', '--quiet'], env);
       assert.equal(made.code, 0, made.stderr);
       const refusal = new RegExp(`embedded with model ${escape(USE_MODEL_ID)}, this program uses ${escape(USE_INT8_MODEL_ID)}`);
       const int8Ingest = await runCli(['ingest', moreRows(env.DATA_DIR!), '--model', 'use-lite-int8', '--quiet'], env);
@@ -127,6 +132,17 @@ for (const mode of ['pglite', 'postgres'] as const) {
       assert.match(int8Search.stderr, refusal);
       const floatSearch = await runCli(['search', 'bushfire threatens homes'], env);
       assert.equal(floatSearch.code, 0, floatSearch.stderr);
+      const floatIngest = await runCli(['ingest', moreRows(env.DATA_DIR!), '--quiet'], env);
+      assert.equal(floatIngest.code, 0, floatIngest.stderr);
+    });
+
+    test('a new database without EMBED_MODEL is embedded with the float model', async () => {
+      const env = await freshDatabase();
+      const made = await runCli(['ingest', DEMO, '--quiet'], env);
+      assert.equal(made.code, 0, made.stderr);
+      const int8Search = await runCli(['search', 'bushfire threatens homes'], { ...env, EMBED_MODEL: 'use-lite-int8' });
+      assert.equal(int8Search.code, 1);
+      assert.match(int8Search.stderr, new RegExp(`embedded with model ${escape(USE_MODEL_ID)}, this program uses ${escape(USE_INT8_MODEL_ID)}`));
     });
   });
 }

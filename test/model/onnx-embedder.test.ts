@@ -33,7 +33,7 @@ describe('USE-lite on ONNX Runtime', () => {
 
   before(async () => {
     sentences = await agreementSentences();
-    const config = (backend: string) => parseConfig({ DATA_DIR: dataDir, EMBED_BACKEND: backend, EMBED_WORKERS: '2', EMBED_BATCH_SIZE: '16' });
+    const config = (backend: string) => parseConfig({ DATA_DIR: dataDir, EMBED_BACKEND: backend, EMBED_MODEL: 'use-lite', EMBED_WORKERS: '2', EMBED_BATCH_SIZE: '16' });
     onnx = await createEmbedder(config('onnx'), silentLogger, 'query');
     pool = await createEmbedder(config('onnx'), silentLogger, 'bulk');
     wasm = await createEmbedder(config('wasm'), silentLogger, 'query');
@@ -112,7 +112,7 @@ describe('USE-lite on ONNX Runtime', () => {
 test('a damaged cached model is regenerated, with a warning, instead of failing', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-onnx-damaged-'));
   try {
-    const config = parseConfig({ DATA_DIR: dir, EMBED_BACKEND: 'onnx' });
+    const config = parseConfig({ DATA_DIR: dir, EMBED_BACKEND: 'onnx', EMBED_MODEL: 'use-lite' });
     await (await createEmbedder(config, silentLogger, 'query')).close();
     const [name] = fs.readdirSync(path.join(dir, 'models'));
     const file = path.join(dir, 'models', name!);

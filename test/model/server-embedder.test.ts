@@ -17,7 +17,7 @@ describe("the API's query model on its own worker thread", () => {
   let local: Embedder;
 
   before(async () => {
-    const config = parseConfig({ DATA_DIR: dataDir, EMBED_BACKEND: 'onnx', EMBED_QUERY_THREADS: '2' });
+    const config = parseConfig({ DATA_DIR: dataDir, EMBED_BACKEND: 'onnx', EMBED_MODEL: 'use-lite', EMBED_QUERY_THREADS: '2' });
     [server, local] = await Promise.all([createEmbedder(config, silentLogger, 'server'), createEmbedder(config, silentLogger, 'query')]);
   });
 

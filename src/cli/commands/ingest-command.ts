@@ -48,7 +48,7 @@ export function registerIngestCommand(program: Command, runBody: RunCommandBody)
     .option('--part <i/n>', 'load only part i of n of the rows (split by day), for n processes sharing one file', partOption)
     .action((source: string, flags: IngestFlags) =>
       runBody(async ({ config: environment, logger, io, out }) => {
-        const config = flags.model ? { ...environment, embedModel: flags.model } : environment;
+        const config = flags.model ? { ...environment, embedModel: flags.model, embedModelExplicit: true } : environment;
         // Opened before the database, which can take seconds to start: an empty or
         // unreachable source is told at once.
         const opened = await openSource(source, { timeoutMs: flags.sourceTimeout * 1000 });
