@@ -13,7 +13,7 @@ import { matchingProjection } from '../projection/resolve-projection.ts';
 import { forbiddenCharacter } from '../shared/forbidden-character.ts';
 import type { Projection } from '../shared/projection-types.ts';
 import { resolveEmbedModel } from './resolve-embed-model.ts';
-import { withMigratedDatabase } from './with-database.ts';
+import { withDatabase, withMigratedDatabase } from './with-database.ts';
 
 const CHUNK = 512;
 
@@ -28,14 +28,16 @@ export interface EmbedLinesRequest {
 /** `headlines embed`: each line of the input embedded as a search would embed it. */
 export async function embedLines(environment: Config, logger: Logger, request: EmbedLinesRequest): Promise<void> {
   // The vectors are for searching this database (in SQL, say), so they come from its model
-  // unless EMBED_MODEL names one; only then is the database left closed.
-  const { config, projection } =
-    environment.embedModelExplicit && !request.projected
+  // unless EMBED_MODEL names one; only then is the database left closed. Plain vectors need
+  // no schema: a database not migrated yet gets the default model.
+  const { config, projection } = request.projected
+    ? await withMigratedDatabase(environment, logger, async (database) => {
+        const config = await resolveEmbedModel(environment, database.db);
+        return { config, projection: await readStoredProjection(config, database) };
+      })
+    : environment.embedModelExplicit
       ? { config: environment, projection: null }
-      : await withMigratedDatabase(environment, logger, async (database) => {
-          const config = await resolveEmbedModel(environment, database.db);
-          return { config, projection: request.projected ? await readStoredProjection(config, database) : null };
-        });
+      : { config: await withDatabase(environment, logger, (database) => resolveEmbedModel(environment, database.db)), projection: null };
   let embedder: Embedder | undefined;
   try {
     const lines = readline.createInterface({ input: request.input, crlfDelay: Infinity });

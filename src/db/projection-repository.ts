@@ -31,8 +31,10 @@ export async function insertProjection(trx: Transaction<DB> | Kysely<DB>, modelI
   }
 }
 
-/** The model the stored vectors came from; null for a database not yet embedded. */
+/** The model the stored vectors came from; null for a database not yet embedded, or not yet migrated. */
 export async function loadModelId(db: Kysely<DB> | Transaction<DB>): Promise<string | null> {
+  const { rows } = await sql<{ exists: boolean }>`select to_regclass('projection') is not null as exists`.execute(db);
+  if (!rows[0]?.exists) return null;
   const row = await db.selectFrom('projection').select('model_id').where('id', '=', 1).executeTakeFirst();
   return row?.model_id ?? null;
 }
