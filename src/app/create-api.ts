@@ -32,7 +32,8 @@ export interface Api {
 export function createApi(environment: Config, logger: Logger, options: ApiOptions): Promise<Api> {
   return CleanupStack.build(async (stack) => {
     const database = options.database ?? (await stack.open(() => openApiDatabase(environment, logger), (d) => d.close()));
-    // A database not migrated yet has no model to keep: /readyz says what it lacks.
+    // The model is read once, here (and by an ingest), not per search. A read that fails
+    // leaves the configured model: the model check then says what is wrong, and /readyz too.
     const config = await resolveEmbedModel(environment, database.db).catch((error: Error) => {
       logger.warn(`the database's embedding model could not be read (${error.message}); using EMBED_MODEL's default`);
       return environment;

@@ -30,14 +30,14 @@ export async function embedLines(environment: Config, logger: Logger, request: E
   // The vectors are for searching this database (in SQL, say), so they come from its model
   // unless EMBED_MODEL names one; only then is the database left closed. Plain vectors need
   // no schema: a database not migrated yet gets the default model.
-  const { config, projection } = request.projected
-    ? await withMigratedDatabase(environment, logger, async (database) => {
-        const config = await resolveEmbedModel(environment, database.db);
-        return { config, projection: await readStoredProjection(config, database) };
-      })
-    : environment.embedModelExplicit
+  const open = request.projected ? withMigratedDatabase : withDatabase;
+  const { config, projection } =
+    environment.embedModelExplicit && !request.projected
       ? { config: environment, projection: null }
-      : { config: await withDatabase(environment, logger, (database) => resolveEmbedModel(environment, database.db)), projection: null };
+      : await open(environment, logger, async (database) => {
+          const config = await resolveEmbedModel(environment, database.db);
+          return { config, projection: request.projected ? await readStoredProjection(config, database) : null };
+        });
   let embedder: Embedder | undefined;
   try {
     const lines = readline.createInterface({ input: request.input, crlfDelay: Infinity });

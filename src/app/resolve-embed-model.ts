@@ -8,8 +8,9 @@ import { modelNameFor } from '../embedding/create-embedder.ts';
  * The configuration with the model this database needs. With EMBED_MODEL unset, a database
  * that already holds vectors keeps the model it was embedded with (one made with
  * `--model use-lite-int8` or `hash` is searched with that model's vectors, not the
- * default's, without the variable on every command); an empty one gets the default. A set EMBED_MODEL is left as it is, so a mismatch
- * is refused where it always was, with a message naming both models.
+ * default's, without the variable on every command); an empty or unmigrated one gets the
+ * default. A set EMBED_MODEL is left as it is, so a mismatch is refused where it always
+ * was, with a message naming both models.
  */
 export async function resolveEmbedModel(config: Config, db: Kysely<DB>): Promise<Config> {
   if (config.embedModelExplicit) return config;

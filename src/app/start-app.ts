@@ -10,7 +10,6 @@ import type { Logger } from '../logger.ts';
 import { CleanupStack } from './cleanup-stack.ts';
 import { createApi, type Api } from './create-api.ts';
 import { openApiDatabase } from './open-api-database.ts';
-import { resolveEmbedModel } from './resolve-embed-model.ts';
 import { runIngest } from './run-ingest.ts';
 
 /** The project's own demo corpus: a few hundred headlines, 2003–2021, many topics. */
@@ -30,11 +29,10 @@ export interface StartOptions {
  * on one open database (the embedded one starts once). Without `serve`, returns null once
  * loaded, with everything closed.
  */
-export function startApp(environment: Config, logger: Logger, options: StartOptions): Promise<Api | null> {
+export function startApp(config: Config, logger: Logger, options: StartOptions): Promise<Api | null> {
   return CleanupStack.build(async (stack) => {
-    const database = await stack.open(() => openApiDatabase(environment, logger), (d) => d.close());
+    const database = await stack.open(() => openApiDatabase(config, logger), (d) => d.close());
     const applied = await migrateToLatest(database.db);
-    const config = await resolveEmbedModel(environment, database.db);
     options.report(`database: ${database.mode} (${redactUrl(database.connectionString)}); ${applied.length} migration(s) applied`);
     const stored = await countHeadlines(database.db);
     if (stored === 0) {
