@@ -76,6 +76,37 @@ describeEachDatabase('semantic_search and similar_headlines', (get) => {
     assert.deepEqual(rows.map((r) => r.id), bruteForce(q, 10));
   });
 
+  test('the usual request ranks exactly the graph\'s candidates by their full vectors, in one statement', async () => {
+    const settings = { 'headline_search.exact_scan_rows': '0', 'headline_search.candidates': '60' };
+    for (const seed of [21, 22, 23]) {
+      const q = randomUnitVectors(1, 512, seed)[0]!;
+      const rows = await search(q, 10, null, null, settings);
+      // The graph's own top 60 at the same ef_search, re-ranked apart, as before migration 0016.
+      const candidates = await get().database.db.transaction().execute(async (trx) => {
+        await sql`select set_config('hnsw.ef_search', '60', true)`.execute(trx);
+        const { rows: found } = await sql<{ id: string }>`select id from headlines
+          order by embedding_reduced::halfvec(16) <=> ${toVectorLiteral(project(projection, q))}::halfvec(16) limit 60`.execute(trx);
+        return new Set(found.map((r) => r.id));
+      });
+      assert.equal(candidates.size, 60);
+      const reranked = vectors
+        .map((v, i) => ({ id: ids[i]!, sim: halfCosine(q, v) }))
+        .filter((r) => candidates.has(r.id))
+        .sort((a, b) => b.sim - a.sim || Number(a.id) - Number(b.id))
+        .slice(0, 10);
+      assert.deepEqual(rows.map((r) => r.id), reranked.map((r) => r.id));
+      assert.deepEqual(rows.map((r) => r.rank), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      rows.forEach((r, i) => assert.ok(Math.abs(r.similarity - reranked[i]!.sim) < 2e-3, `similarity ${r.similarity} vs ${reranked[i]!.sim}`));
+    }
+  });
+
+  test('a pool larger than the table: the graph runs out, and the answer is the exact one', async () => {
+    const q = randomUnitVectors(1, 512, 31)[0]!;
+    const rows = await search(q, 10, null, null, { 'headline_search.exact_scan_rows': '0', 'headline_search.candidates': String(N + 50) });
+    assert.deepEqual(rows.map((r) => r.id), bruteForce(q, 10));
+    assert.deepEqual(rows.map((r) => r.rank), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
   test('date range: every row inside; narrow ranges equal brute force on both paths', async () => {
     const q = randomUnitVectors(1, 512, 7)[0]!;
     for (const settings of [{}, { 'headline_search.exact_scan_rows': '0' }] as Record<string, string>[]) {

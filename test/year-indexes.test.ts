@@ -127,6 +127,21 @@ describeEachDatabase('year indexes: a range of a few years searched year by year
     }
   });
 
+  test('a range taking a sliver of one year (compared in full) and a whole year (from its graph) finds what brute force does', async () => {
+    const before2010 = await indexScans(2010);
+    for (const seed of [641, 643]) {
+      const q = nearSubspace(1, seed)[0]!;
+      const rows = await search(q, '2009-11-01', '2010-11-28');
+      const exact = bruteForce(q, 10, '2009-11-01', '2010-11-28');
+      assert.equal(rows.length, 10);
+      assert.deepEqual(rows.map((r) => r.rank), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      assert.ok(rows.every((r) => r.published_on >= '2009-11-01' && r.published_on <= '2010-11-28'));
+      const found = rows.filter((r) => exact.includes(r.id)).length;
+      assert.ok(found >= 9, `recall@10 ${found / 10}`);
+    }
+    if (get().mode === 'server') assert.ok((await indexScans(2010)) > before2010, 'the whole year is read from its graph');
+  });
+
   test('a range reaching a year without an index is searched as before, and still fills its page', async () => {
     const q = nearSubspace(1, 733)[0]!;
     const rows = await search(q, '2011-06-01', '2012-12-31');
