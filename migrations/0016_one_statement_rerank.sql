@@ -2,11 +2,11 @@
 --  * The usual request (one page, candidates from an HNSW graph) is found and ranked in one
 --    statement: each candidate carries its exact 512-d distance, computed from the row the
 --    index scan has just read, instead of a second statement looking every candidate up
---    again by id to re-rank it. Candidates from a scan of a short range, which sorts every
---    row in it, and later tiers (deep pages) are re-ranked as before.
+--    again by id to re-rank it. Candidates from a scan of a short range or of a sliver of a
+--    year, which sorts every row in it, and later tiers (deep pages) are re-ranked as before.
 --  * year_pieces asks the catalog for the year indexes by name: headline_year_indexes(),
 --    which it called before, sums every day of the table on each search.
--- The same candidates, order and ranks as before.
+-- Where the planner takes the same paths as before, the same candidates, order and ranks.
 
 -- As in 0015, and now each piece also carries what semantic_search returns: published_on,
 -- text and full_distance, the exact distance to $4 (the 512-d query) for a piece read from

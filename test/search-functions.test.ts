@@ -81,11 +81,13 @@ describeEachDatabase('semantic_search and similar_headlines', (get) => {
     for (const seed of [21, 22, 23]) {
       const q = randomUnitVectors(1, 512, seed)[0]!;
       const rows = await search(q, 10, null, null, settings);
-      // The graph's own top 60 at the same ef_search, re-ranked apart, as before migration 0016.
+      // The graph's own top 60 for the same reduced query (projected in SQL, as the function
+      // does) at the same ef_search, re-ranked apart, as before migration 0016.
       const candidates = await get().database.db.transaction().execute(async (trx) => {
         await sql`select set_config('hnsw.ef_search', '60', true)`.execute(trx);
+        const reduced = (await sql<{ r: string }>`select project_embedding(${toVectorLiteral(q)}::halfvec(512))::text as r`.execute(trx)).rows[0]!.r;
         const { rows: found } = await sql<{ id: string }>`select id from headlines
-          order by embedding_reduced::halfvec(16) <=> ${toVectorLiteral(project(projection, q))}::halfvec(16) limit 60`.execute(trx);
+          order by embedding_reduced::halfvec(16) <=> ${reduced}::halfvec(16) limit 60`.execute(trx);
         return new Set(found.map((r) => r.id));
       });
       assert.equal(candidates.size, 60);

@@ -106,6 +106,10 @@ describeEachDatabase('year indexes: a range of a few years searched year by year
       assert.deepEqual(rows.map((r) => r.rank), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       const found = rows.filter((r) => exact.includes(r.id)).length;
       assert.ok(found >= 9, `recall@10 ${found / 10} through the 2010 index`);
+      // Ranked by the full vectors: each similarity is the row's own, best first, ties by id.
+      const own = rows.map((r) => halfCosine(q, vectors[ids.indexOf(r.id)]!));
+      own.forEach((sim, i) => assert.ok(Math.abs(rows[i]!.similarity - sim) < 2e-3, `similarity ${rows[i]!.similarity} vs ${sim}`));
+      for (let i = 1; i < rows.length; i++) assert.ok(rows[i - 1]!.similarity >= rows[i]!.similarity, 'best first');
     }
     if (get().mode === 'server') {
       // Statistics reach pg_stat_user_indexes at the end of each transaction.
