@@ -3,8 +3,9 @@
 //
 // The search designs side by side on one loaded database (a `headlines ingest` of the real
 // model), the same queries for all, in one run. For each: recall@10 against the exact 512-d
-// ranking (a row counts when it is as near as the 10th exact row; also id by id), SQL p50/p95, the database backend's CPU per query (from /proc, when the server
-// runs on this machine), build seconds and index size.
+// ranking (a row counts when it is as near as the 10th exact row; also id by id), SQL
+// p50/p95, the database backend's CPU per query (from /proc, when the server runs on this
+// machine), build seconds and index size.
 //   project   this project's semantic_search() at 100/150/200/400 candidates (ef_search follows),
 //             as analysts call it and as the API does (query_reduced projected in JS),
 //             and the same two stages written out with the query projected in JS;

@@ -874,11 +874,16 @@ begin
         else
           perform set_config('hnsw.ef_search', least(greatest(pool, 40), 1000)::text, true);
         end if;
+        if pieces is not null then
+          -- Each year's graph gives twice its share of the candidates (all of them for one
+          -- or two years): between them, still twice as many as are kept, each from a
+          -- shorter search than one for them all.
+          piece_limit := least(pool, ceil(2.0 * pool / greatest(graph_pieces, 1)));
+          perform set_config('hnsw.ef_search', least(greatest(piece_limit, 40), 1000)::text, true);
+        end if;
         if one_pass and cardinality(ranked) = 0 then
           -- The usual request: tier 1 holds all k rows, found and ranked in one statement.
           if pieces is not null then
-            piece_limit := least(pool, ceil(2.0 * pool / greatest(graph_pieces, 1)));
-            perform set_config('hnsw.ef_search', least(greatest(piece_limit, 40), 1000)::text, true);
             return query execute format(
               'with c as materialized (
                  select u.id, u.published_on, u.text, u.full_distance from (%s) u order by u.distance, u.id limit $2
@@ -926,11 +931,6 @@ begin
             candidates := candidates || cand.id;
           end loop;
         elsif pieces is not null then
-          -- Each year's graph gives twice its share of the candidates (all of them for one
-          -- or two years): between them, still twice as many as are kept, each from a
-          -- shorter search than one for them all.
-          piece_limit := least(pool, ceil(2.0 * pool / greatest(graph_pieces, 1)));
-          perform set_config('hnsw.ef_search', least(greatest(piece_limit, 40), 1000)::text, true);
           execute format(
             'select array_agg(c.id order by c.distance, c.id) from (
                select u.id, u.distance from (%s) u order by u.distance, u.id limit $2
